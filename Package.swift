@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Every GAN variant is one module under Sources/Variants/<Name>; adding one is a new name here
+/// plus one line in Sources/gan/VariantRegistry.swift (RegistryTests checks the two agree).
+let variants = ["DCGAN"]
+
+// Numeric kernels index raw buffers after explicit shape checks; drop the redundant overflow traps.
+let engineSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+var targets: [Target] = [
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+    .target(
+        name: "CImageCodecs",
+        path: "Sources/CImageCodecs",
+        linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
+    ),
+    .target(name: "GANTensor", dependencies: ["CBLAS"], swiftSettings: engineSettings),
+    .target(name: "GANData", dependencies: ["GANTensor", "CImageCodecs"], swiftSettings: engineSettings),
+    .target(
+        name: "GANCore",
+        dependencies: ["GANTensor", "GANData", .product(name: "Yams", package: "Yams")]
+    ),
+    .executableTarget(
+        name: "gan",
+        dependencies: ["GANTensor", "GANData", "GANCore",
+                       .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            + variants.map { .target(name: $0) }
+    ),
+    .testTarget(name: "GANTensorTests", dependencies: ["GANTensor"]),
+    .testTarget(name: "GANDataTests", dependencies: ["GANData", "GANTensor"]),
+    .testTarget(name: "GANCoreTests", dependencies: ["GANCore", "GANData", "GANTensor"]),
+    .testTarget(
+        name: "VariantTests",
+        dependencies: ["GANCore", "GANData", "GANTensor"] + variants.map { .target(name: $0) }
+    ),
+]
+targets += variants.map {
+    .target(name: $0, dependencies: ["GANTensor", "GANData", "GANCore"], path: "Sources/Variants/\($0)")
+}
+
+let package = Package(
+    name: "GANKit",
+    products: [
+        .executable(name: "gan", targets: ["gan"]),
+        .library(name: "GANTensor", targets: ["GANTensor"]),
+        .library(name: "GANData", targets: ["GANData"]),
+        .library(name: "GANCore", targets: ["GANCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Raw elementwise kernels over contiguous buffers. No autodiff here: ops in Ops/ call these in
+/// their forward and express their backward in differentiable ops.
+public enum Kernels {
+    /// y = f(x) elementwise.
+    public static func map(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
+        let y = Tensor(uninitialized: x.shape)
+        let xp = x.data, yp = y.data
+        Parallel.forChunks(x.count) { s, e in
+            for i in s..<e { yp[i] = f(xp[i]) }
+        }
+        return y
+    }
+
+    /// z = f(x, y) elementwise on two tensors of the same shape.
+    public static func zip(_ x: Tensor, _ y: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        let z = Tensor(uninitialized: x.shape)
+        let xp = x.data, yp = y.data, zp = z.data
+        Parallel.forChunks(x.count) { s, e in
+            for i in s..<e { zp[i] = f(xp[i], yp[i]) }
+        }
+        return z
+    }
+
+    /// z = f(a, b) with NumPy broadcasting into `shape` (already validated by the caller).
+    public static func broadcastZip(_ a: Tensor, _ b: Tensor, into shape: [Int],
+                                    _ f: (Float, Float) -> Float) -> Tensor {
+        if a.shape == b.shape { return zip(a, b, f) }
+        let out = Tensor(uninitialized: shape)
+        let ap = a.data, bp = b.data, op = out.data
+        if b.count == 1 && a.shape == shape {
+            let bv = bp[0]
+            Parallel.forChunks(out.count) { s, e in for i in s..<e { op[i] = f(ap[i], bv) } }
+            return out
+        }
+        if a.count == 1 && b.shape == shape {
+            let av = ap[0]
+            Parallel.forChunks(out.count) { s, e in for i in s..<e { op[i] = f(av, bp[i]) } }
+            return out
+        }
+        let sa = Shape.broadcastStrides(a.shape, to: shape)
+        let sb = Shape.broadcastStrides(b.shape, to: shape)
+        let rank = shape.count
+        let inner = shape[rank - 1]
+        let ia = sa[rank - 1], ib = sb[rank - 1]
+        let rows = out.count / Swift.max(inner, 1)
+        let outer = Array(shape.dropLast())
+        let outerStrides = Shape.strides(outer)
+        Parallel.forChunks(rows, grain: Swift.max(1, Parallel.grain / Swift.max(inner, 1))) { s, e in
+            for r in s..<e {
+                // Decompose the row index into the outer coordinates to find both offsets.
+                var rem = r, offA = 0, offB = 0
+                for d in 0..<outer.count {
+                    let c = rem / outerStrides[d]
+                    rem -= c * outerStrides[d]
+                    offA += c * sa[d]
+                    offB += c * sb[d]
+                }
+                let o = op + r * inner
+                let pa = ap + offA, pb = bp + offB
+                if ia == 1 && ib == 1 {
+                    for i in 0..<inner { o[i] = f(pa[i], pb[i]) }
+                } else if ia == 1 {
+                    let bv = pb[0]
+                    for i in 0..<inner { o[i] = f(pa[i], bv) }
+                } else if ib == 1 {
+                    let av = pa[0]
+                    for i in 0..<inner { o[i] = f(av, pb[i]) }
+                } else {
+                    for i in 0..<inner { o[i] = f(pa[i * ia], pb[i * ib]) }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,2 @@
+import GANCore
+public enum DCGANInfo { public static let name = "dcgan" }
