@@ -24,16 +24,16 @@ final class AttentionTests: XCTestCase {
         ]
         for (conv, w, b) in values {
             let conv = try XCTUnwrap(conv as? PointwiseConv)
-            try conv.weight.assign(Tensor.literal(w, conv.weight.shape))
-            try conv.bias!.assign(Tensor.literal(b, conv.bias!.shape))
+            try conv.weight.assign(Tensor.given(w, conv.weight.shape))
+            try conv.bias!.assign(Tensor.given(b, conv.bias!.shape))
         }
-        try attention.gamma.assign(Tensor.literal([0.7], [1]))
-        assertScalarsClose(try attention(Tensor.literal(Reference.attX, [2, 8, 2, 3])), Reference.attY)
+        try attention.gamma.assign(Tensor.given([0.7], [1]))
+        assertScalarsClose(try attention(Tensor.given(Reference.attX, [2, 8, 2, 3])), Reference.attY)
     }
 
     func testGradientsAndSecondOrder() throws {
         let attention = try SelfAttention(8, rng: rng)
-        try attention.gamma.assign(Tensor.literal([0.8], [1]))
+        try attention.gamma.assign(Tensor.given([0.8], [1]))
         let x = rng.uniform([1, 8, 2, 2], low: -1, high: 1)
         let f = try XCTUnwrap(attention.f as? PointwiseConv), v = try XCTUnwrap(attention.v as? PointwiseConv)
         try assertGradients([x, attention.gamma, f.weight, v.weight, v.bias!]) { try attention($0[0]) }

@@ -13,5 +13,5 @@ func assertScalarsClose(_ actual: Tensor, _ expected: [Float], accuracy: Float =
 
 extension Tensor {
     /// Test shorthand: a tensor from literal values (shapes in tests are always consistent).
-    static func literal(_ values: [Float], _ shape: [Int]) -> Tensor { try! Tensor(values, shape: shape) }
+    static func given(_ values: [Float], _ shape: [Int]) -> Tensor { try! Tensor(values, shape: shape) }
 }

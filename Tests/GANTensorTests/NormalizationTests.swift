@@ -10,28 +10,28 @@ final class NormalizationTests: XCTestCase {
     func testBatchNormTinyBatchByHand() throws {
         // Channel 0: 1, 2, 3, 4 (mean 2.5, biased var 1.25); channel 1: 2, 2, 2, 6 (mean 3, var 3).
         let bn = BatchNorm(2)
-        let y = try bn(Tensor.literal([1, 2, 2, 2, 3, 2, 4, 6], [4, 2]))
+        let y = try bn(Tensor.given([1, 2, 2, 2, 3, 2, 4, 6], [4, 2]))
         let s0 = 1 / Float(1.25 + 1e-5).squareRoot(), s1 = 1 / Float(3 + 1e-5).squareRoot()
         assertScalarsClose(y, [-1.5 * s0, -s1, -0.5 * s0, -s1, 0.5 * s0, -s1, 1.5 * s0, 3 * s1], accuracy: 1e-6)
     }
 
     func testRunningStatisticsUseUnbiasedVarianceAndEvalUsesThem() throws {
         let bn = BatchNorm(2)
-        _ = try bn(Tensor.literal([1, 2, 2, 2, 3, 2, 4, 6], [4, 2]))
+        _ = try bn(Tensor.given([1, 2, 2, 2, 3, 2, 4, 6], [4, 2]))
         // Step 1: means (2.5, 3), unbiased variances (5/3, 4); momentum 0.1 from (0, 1).
         assertScalarsClose(bn.runningMean!, [0.25, 0.3], accuracy: 1e-6)
         assertScalarsClose(bn.runningVar!, [0.9 + 1.0 / 6, 1.3], accuracy: 1e-6)
-        _ = try bn(Tensor.literal([0, 1, 0, 1, 2, 1, 2, 1], [4, 2]))
+        _ = try bn(Tensor.given([0, 1, 0, 1, 2, 1, 2, 1], [4, 2]))
         // Step 2: means (1, 1), unbiased variances (4/3, 0).
         assertScalarsClose(bn.runningMean!, [0.325, 0.37], accuracy: 1e-6)
         assertScalarsClose(bn.runningVar!, [0.9 * (0.9 + 1.0 / 6) + 0.4 / 3, 1.17], accuracy: 1e-6)
         XCTAssertEqual(bn.numBatchesTracked!.shape, [])
         XCTAssertEqual(bn.numBatchesTracked!.item, 2)
 
-        try bn.weight!.assign(Tensor.literal([2, -1], [2]))
-        try bn.bias!.assign(Tensor.literal([0.5, 0], [2]))
+        try bn.weight!.assign(Tensor.given([2, -1], [2]))
+        try bn.bias!.assign(Tensor.given([0.5, 0], [2]))
         bn.eval()
-        let y = try bn(Tensor.literal([1, 1], [1, 2]))
+        let y = try bn(Tensor.given([1, 1], [1, 2]))
         let rv0 = 0.9 * (0.9 + 1.0 / 6) + 0.4 / 3
         assertScalarsClose(y, [Float(2 * 0.675 / (rv0 + 1e-5).squareRoot() + 0.5), Float(-0.63 / (1.17 + 1e-5).squareRoot())],
                            accuracy: 1e-6)
@@ -40,18 +40,18 @@ final class NormalizationTests: XCTestCase {
 
     func testMomentumNilIsCumulativeAverage() throws {
         let bn = BatchNorm(1, momentum: nil)
-        _ = try bn(Tensor.literal([1, 3], [2, 1]))
-        _ = try bn(Tensor.literal([5, 9], [2, 1]))
+        _ = try bn(Tensor.given([1, 3], [2, 1]))
+        _ = try bn(Tensor.given([5, 9], [2, 1]))
         assertScalarsClose(bn.runningMean!, [(2 + 7) / 2], accuracy: 1e-6)
         assertScalarsClose(bn.runningVar!, [(2 + 8) / 2], accuracy: 1e-6)
     }
 
     func testBatchNorm2dMatchesPyTorchIncludingGradientPenalty() throws {
         let bn = BatchNorm2d(3)
-        try bn.weight!.assign(Tensor.literal([1.5, -0.5, 2], [3]))
-        try bn.bias!.assign(Tensor.literal([0.1, 0.2, -0.3], [3]))
-        let x1 = Tensor.literal(Reference.bnX1, [4, 3, 2, 2]).requiringGrad()
-        let r = Tensor.literal(Reference.bnR, [4, 3, 2, 2])
+        try bn.weight!.assign(Tensor.given([1.5, -0.5, 2], [3]))
+        try bn.bias!.assign(Tensor.given([0.1, 0.2, -0.3], [3]))
+        let x1 = Tensor.given(Reference.bnX1, [4, 3, 2, 2]).requiringGrad()
+        let r = Tensor.given(Reference.bnR, [4, 3, 2, 2])
         let y1 = try bn(x1)
         assertScalarsClose(y1, Reference.bnY1)
         // The WGAN-GP pattern: penalise the input gradient, then differentiate that.
@@ -63,7 +63,7 @@ final class NormalizationTests: XCTestCase {
         assertScalarsClose(second[1], Reference.bnPenaltyGradW, accuracy: 1e-4)
         assertScalarsClose(second[2], [0, 0, 0])
 
-        let x2 = Tensor.literal(Reference.bnX2, [4, 3, 2, 2])
+        let x2 = Tensor.given(Reference.bnX2, [4, 3, 2, 2])
         _ = try bn(x2)
         assertScalarsClose(bn.runningMean!, Reference.bnRunningMean)
         assertScalarsClose(bn.runningVar!, Reference.bnRunningVar)
@@ -87,8 +87,8 @@ final class NormalizationTests: XCTestCase {
 
     func testBatchNormSecondOrderGradients() throws {
         let bn = BatchNorm(2)
-        try bn.weight!.assign(Tensor.literal([1.3, -0.7], [2]))
-        try bn.bias!.assign(Tensor.literal([0.2, -0.1], [2]))
+        try bn.weight!.assign(Tensor.given([1.3, -0.7], [2]))
+        try bn.bias!.assign(Tensor.given([0.2, -0.1], [2]))
         let x = rng.uniform([3, 2, 2, 2], low: -2, high: 2)
         try assertSecondOrderGradients([x, bn.weight!, bn.bias!], firstOrderWrt: [0, 1, 2]) { try bn($0[0]) }
         // A loss whose output gradient depends on x too (exercises the backward's adjoint in g).
@@ -102,7 +102,7 @@ final class NormalizationTests: XCTestCase {
     func testThirdOrderThroughBatchNormBackward() throws {
         // The double-backward is itself written in differentiable ops: check one order more.
         let x = rng.uniform([3, 2, 2], low: -2, high: 2)
-        let w = Tensor.literal([1.2, 0.8], [2])
+        let w = Tensor.given([1.2, 0.8], [2])
         let v = rng.uniform([3, 2, 2], low: -1, high: 1)
         try assertSecondOrderGradients([x, w], firstOrderWrt: [0]) { t in
             try withGradMode(true) {
@@ -138,9 +138,9 @@ final class NormalizationTests: XCTestCase {
 
     func testInstanceNormMatchesPyTorch() throws {
         let norm = InstanceNorm2d(3, affine: true)
-        try norm.weight!.assign(Tensor.literal([0.5, 1, -2], [3]))
-        try norm.bias!.assign(Tensor.literal([0, 0.3, 1], [3]))
-        assertScalarsClose(try norm(Tensor.literal(Reference.inX, [2, 3, 3, 3])), Reference.inY)
+        try norm.weight!.assign(Tensor.given([0.5, 1, -2], [3]))
+        try norm.bias!.assign(Tensor.given([0, 0.3, 1], [3]))
+        assertScalarsClose(try norm(Tensor.given(Reference.inX, [2, 3, 3, 3])), Reference.inY)
         XCTAssertEqual(norm.stateDict().map(\.0), ["weight", "bias"])
         XCTAssertTrue(InstanceNorm2d(3).stateDict().isEmpty)
         XCTAssertThrowsError(try norm(Tensor(zeros: [2, 3, 1, 1])))
@@ -149,7 +149,7 @@ final class NormalizationTests: XCTestCase {
 
     func testInstanceNormGradients() throws {
         let norm = InstanceNorm2d(2, affine: true)
-        try norm.weight!.assign(Tensor.literal([1.5, -0.5], [2]))
+        try norm.weight!.assign(Tensor.given([1.5, -0.5], [2]))
         let x = rng.uniform([2, 2, 2, 3], low: -2, high: 2)
         try assertGradients([x, norm.weight!, norm.bias!]) { try norm($0[0]) }
         try assertSecondOrderGradients([x, norm.weight!], firstOrderWrt: [0, 1]) { try norm($0[0]) }
@@ -159,9 +159,9 @@ final class NormalizationTests: XCTestCase {
         let norm = LayerNorm([3, 2, 2])
         XCTAssertEqual(norm.stateDict().map(\.0), ["weight", "bias"])
         XCTAssertEqual(norm.weight!.shape, [3, 2, 2])
-        try norm.weight!.assign(Tensor.literal(Reference.lnWeight, [3, 2, 2]))
-        try norm.bias!.assign(Tensor.literal(Reference.lnBias, [3, 2, 2]))
-        assertScalarsClose(try norm(Tensor.literal(Reference.lnX, [2, 3, 2, 2])), Reference.lnY)
+        try norm.weight!.assign(Tensor.given(Reference.lnWeight, [3, 2, 2]))
+        try norm.bias!.assign(Tensor.given(Reference.lnBias, [3, 2, 2]))
+        assertScalarsClose(try norm(Tensor.given(Reference.lnX, [2, 3, 2, 2])), Reference.lnY)
         XCTAssertThrowsError(try norm(Tensor(zeros: [2, 2, 2, 3]))) { XCTAssertTrue("\($0)".contains("LayerNorm")) }
         XCTAssertTrue(LayerNorm([4], elementwiseAffine: false).stateDict().isEmpty)
     }
@@ -186,7 +186,7 @@ final class NormalizationTests: XCTestCase {
         XCTAssertEqual(try cbn(x, labels: labels).scalars, plain, "initial gains 1, biases 0")
 
         // Class 0: gamma (1, 1), beta (0, 0); class 1: gamma (2, 3), beta (1, -1).
-        try cbn.embed.weight.assign(Tensor.literal([1, 1, 0, 0, 2, 3, 1, -1], [2, 4]))
+        try cbn.embed.weight.assign(Tensor.given([1, 1, 0, 0, 2, 3, 1, -1], [2, 4]))
         let y = try cbn(x, labels: labels).scalars
         for n in 0..<4 {
             for c in 0..<2 {

@@ -23,9 +23,9 @@ final class WeightReparametrizationTests: XCTestCase {
     func testWeightNormOutputIsLinearWithNormalisedRows() throws {
         let linear = Linear(3, 2, rng: rng)
         let wn = try WeightNorm(linear)
-        try wn.direction.assign(Tensor.literal([3, 0, 4, 1, 2, 2], [2, 3]))  // row norms 5 and 3
-        try wn.magnitude.assign(Tensor.literal([2, -6], [2, 1]))
-        let x = Tensor.literal([1, 1, 1, 0.5, -1, 2], [2, 3])
+        try wn.direction.assign(Tensor.given([3, 0, 4, 1, 2, 2], [2, 3]))  // row norms 5 and 3
+        try wn.magnitude.assign(Tensor.given([2, -6], [2, 1]))
+        let x = Tensor.given([1, 1, 1, 0.5, -1, 2], [2, 3])
         // Effective weight rows: 2/5 * (3, 0, 4) and -6/3 * (1, 2, 2).
         let w: [[Float]] = [[1.2, 0, 1.6], [-2, -4, -4]]
         let b = linear.bias!.scalars
@@ -57,12 +57,12 @@ final class WeightReparametrizationTests: XCTestCase {
 
     func testSpectralNormOneTrainingStepMatchesPyTorch() throws {
         let linear = Linear(4, 3, rng: rng)
-        try linear.weight.assign(Tensor.literal(Reference.snWeight, [3, 4]))
-        try linear.bias!.assign(Tensor.literal([0.1, -0.2, 0.3], [3]))
+        try linear.weight.assign(Tensor.given(Reference.snWeight, [3, 4]))
+        try linear.bias!.assign(Tensor.given([0.1, -0.2, 0.3], [3]))
         let sn = try SpectralNorm(linear, rng: rng)
-        try sn.u.assign(Tensor.literal(Reference.snU0, [3]))
-        try sn.v.assign(Tensor.literal(Reference.snV0, [4]))
-        let x = Tensor.literal(Reference.snX, [2, 4])
+        try sn.u.assign(Tensor.given(Reference.snU0, [3]))
+        try sn.v.assign(Tensor.given(Reference.snV0, [4]))
+        let x = Tensor.given(Reference.snX, [2, 4])
         assertScalarsClose(try sn(x), Reference.snY)
         assertScalarsClose(sn.u, Reference.snU1)
         assertScalarsClose(sn.v, Reference.snV1)
@@ -75,7 +75,7 @@ final class WeightReparametrizationTests: XCTestCase {
     func testPowerIterationConvergesToTopSingularValue() throws {
         for dim in [0, 1] {
             let linear = Linear(7, 5, rng: rng)
-            try linear.weight.assign(Tensor.literal(Reference.snBigWeight, [5, 7]))
+            try linear.weight.assign(Tensor.given(Reference.snBigWeight, [5, 7]))
             let sn = try SpectralNorm(linear, rng: rng, dim: dim)
             for _ in 0..<100 { _ = try sn(Tensor(zeros: [1, 7])) }
             // numpy-free check: the SVD value comes from the fixture (torch.linalg.svdvals in float64).

@@ -2,7 +2,7 @@ import Foundation
 
 /// A tensor seen as [outer, channels, inner]: axis 1 is the channel, axis 0 and every axis after 1
 /// are the ones normalised over ([N, C] -> inner 1, [N, C, H, W] -> inner H*W).
-public struct ChannelLayout: Sendable, Equatable {
+public struct BatchNormLayout: Sendable, Equatable {
     public let outer: Int, channels: Int, inner: Int
     /// Elements per channel.
     public var perChannel: Int { outer * inner }
@@ -24,7 +24,7 @@ public struct ChannelLayout: Sendable, Equatable {
 extension Kernels {
     /// Per-channel sums of f(i, c) over one channel's elements, for channels c0..<c1 (i is a flat index).
     @inline(__always)
-    static func channelSums(_ layout: ChannelLayout, _ c0: Int, _ c1: Int,
+    static func batchNormSums(_ layout: BatchNormLayout, _ c0: Int, _ c1: Int,
                             _ f: (Int, Int) -> (Double, Double)) -> [(Double, Double)] {
         var sums = [(Double, Double)](repeating: (0, 0), count: c1 - c0)
         for o in 0..<layout.outer {
@@ -45,7 +45,7 @@ extension Kernels {
 
     /// out[i] = scale[c] * x[i] + shift[c] for channels c0..<c1.
     @inline(__always)
-    static func channelAffine(_ layout: ChannelLayout, _ c0: Int, _ c1: Int, _ x: UnsafePointer<Float>,
+    static func batchNormApply(_ layout: BatchNormLayout, _ c0: Int, _ c1: Int, _ x: UnsafePointer<Float>,
                               _ out: UnsafeMutablePointer<Float>, _ coefficients: (Int) -> (Float, Float)) {
         for c in c0..<c1 {
             let (scale, shift) = coefficients(c)
@@ -58,14 +58,14 @@ extension Kernels {
 
     /// Training-mode forward: batch mean, biased variance, 1/sqrt(var + eps), and
     /// y = (x - mean) * invstd * weight + bias. Two passes over x.
-    public static func batchNormForward(x: UnsafePointer<Float>, layout: ChannelLayout,
+    public static func batchNormForward(x: UnsafePointer<Float>, layout: BatchNormLayout,
                                         weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
                                         y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
                                         variance: UnsafeMutablePointer<Float>, invstd: UnsafeMutablePointer<Float>) {
         let m = Double(layout.perChannel)
         layout.forChannelChunks { c0, c1 in
             // Single pass of sum and sum of squares; Double keeps the cancellation harmless.
-            let sums = channelSums(layout, c0, c1) { i, _ in let v = Double(x[i]); return (v, v * v) }
+            let sums = batchNormSums(layout, c0, c1) { i, _ in let v = Double(x[i]); return (v, v * v) }
             for c in c0..<c1 {
                 let mu = sums[c - c0].0 / m
                 let v = Swift.max(sums[c - c0].1 / m - mu * mu, 0)
@@ -73,7 +73,7 @@ extension Kernels {
                 variance[c] = Float(v)
                 invstd[c] = Float(1 / (v + Double(eps)).squareRoot())
             }
-            channelAffine(layout, c0, c1, x, y) { c in
+            batchNormApply(layout, c0, c1, x, y) { c in
                 let scale = invstd[c] * (weight?[c] ?? 1)
                 return (scale, (bias?[c] ?? 0) - mean[c] * scale)
             }
@@ -82,13 +82,13 @@ extension Kernels {
 
     /// Backward of the training-mode forward for gradient g: per-channel sum(g) and
     /// sum(g * xhat), and (when `dx` is given) dx = w * invstd * (g - mean(g) - xhat * mean(g * xhat)).
-    public static func batchNormBackward(g: UnsafePointer<Float>, x: UnsafePointer<Float>, layout: ChannelLayout,
+    public static func batchNormBackward(g: UnsafePointer<Float>, x: UnsafePointer<Float>, layout: BatchNormLayout,
                                          mean: UnsafePointer<Float>, invstd: UnsafePointer<Float>,
                                          weight: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?,
                                          sumG: UnsafeMutablePointer<Float>, sumGXhat: UnsafeMutablePointer<Float>) {
         let m = Float(layout.perChannel)
         layout.forChannelChunks { c0, c1 in
-            let sums = channelSums(layout, c0, c1) { i, c in
+            let sums = batchNormSums(layout, c0, c1) { i, c in
                 let gi = Double(g[i])
                 return (gi, gi * Double(x[i] - mean[c]))
             }

@@ -17,7 +17,7 @@ public final class SpectralNorm<Wrapped: WeightedModule>: WeightReparametrizatio
     public let eps: Float
     /// weight_orig (the wrapped layer's own weight tensor, shared), weight_u, weight_v.
     public let weightOrig: Tensor, u: Tensor, v: Tensor
-    private let matrix: MatrixView
+    private let matrix: WeightMatrixView
 
     /// u and v start as normalised standard-normal draws from `rng` (u first, as PyTorch).
     public init(_ module: Wrapped, rng: RandomGenerator, powerIterations: Int = 1, eps: Float = 1e-12,
@@ -27,7 +27,7 @@ public final class SpectralNorm<Wrapped: WeightedModule>: WeightReparametrizatio
         guard powerIterations >= 0, w.count > 0 else {
             throw TensorError.invalidArgument(op: "SpectralNorm", reason: "needs a non-empty weight (got \(w.shape)) and powerIterations >= 0")
         }
-        let view = MatrixView(shape: w.shape, rowAxis: axis)
+        let view = WeightMatrixView(shape: w.shape, rowAxis: axis)
         self.dim = axis
         self.powerIterations = powerIterations
         self.eps = eps
@@ -71,7 +71,7 @@ public final class SpectralNorm<Wrapped: WeightedModule>: WeightReparametrizatio
 
 /// A tensor seen as a matrix: rows along one axis, columns the other axes flattened in order.
 /// Element (o, r, i) of the tensor viewed as [outer, rows, inner] is entry (r, o * inner + i).
-struct MatrixView {
+struct WeightMatrixView {
     let shape: [Int]
     let outer: Int, rows: Int, inner: Int
     var columns: Int { outer * inner }

@@ -13,7 +13,7 @@ extension Tensor {
         guard rank >= 2 else {
             throw TensorError.invalidShape(op: "batch_norm", shape: shape, reason: "needs at least [N, C]")
         }
-        let layout = ChannelLayout(shape)
+        let layout = BatchNormLayout(shape)
         guard layout.perChannel > 0 else {
             throw TensorError.invalidShape(op: "batch_norm", shape: shape, reason: "no values to normalise per channel")
         }

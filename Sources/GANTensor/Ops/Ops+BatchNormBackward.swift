@@ -7,7 +7,7 @@
 /// symmetric projection (its adjoint in g is itself) and the closed form of its x-derivative.
 struct BatchNormBackward {
     let x: Tensor
-    let layout: ChannelLayout
+    let layout: BatchNormLayout
     /// Constants of the forward (shape [C]).
     let mean: Tensor, invstd: Tensor
     let eps: Float
