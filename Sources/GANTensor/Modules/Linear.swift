@@ -1,6 +1,6 @@
 /// y = x W^T + b with W of shape [out, in] (PyTorch's nn.Linear layout and default initialisation:
 /// W and b uniform in ±1/sqrt(in)).
-public final class Linear: Module {
+public final class Linear: Module, WeightedModule {
     public let weight: Tensor
     public let bias: Tensor?
 
@@ -14,7 +14,13 @@ public final class Linear: Module {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
-    public override func forward(_ x: Tensor) throws -> Tensor {
+    public override func forward(_ x: Tensor) throws -> Tensor { try forward(x, weight: weight) }
+
+    /// The layer with `weight` ([out, in]) in place of its own, for weight reparametrisations.
+    public func forward(_ x: Tensor, weight: Tensor) throws -> Tensor {
+        guard weight.shape == self.weight.shape else {
+            throw TensorError.shapeMismatch(op: "Linear weight", lhs: self.weight.shape, rhs: weight.shape)
+        }
         guard x.rank >= 1, x.shape.last == weight.shape[1] else {
             throw TensorError.shapeMismatch(op: "Linear(\(weight.shape[1]) -> \(weight.shape[0]))", lhs: x.shape, rhs: weight.shape)
         }

@@ -1,0 +1,112 @@
+import Foundation
+
+/// A tensor seen as [outer, channels, inner]: axis 1 is the channel, axis 0 and every axis after 1
+/// are the ones normalised over ([N, C] -> inner 1, [N, C, H, W] -> inner H*W).
+public struct BatchNormLayout: Sendable, Equatable {
+    public let outer: Int, channels: Int, inner: Int
+    /// Elements per channel.
+    public var perChannel: Int { outer * inner }
+
+    public init(_ shape: [Int]) {
+        outer = shape[0]
+        channels = shape[1]
+        inner = shape.dropFirst(2).reduce(1, *)
+    }
+
+    /// Runs `body(c0, c1)` over channel ranges in parallel when there is enough work.
+    func forChannelChunks(_ body: (Int, Int) -> Void) {
+        Parallel.forChunks(channels, grain: Swift.max(1, Parallel.grain / Swift.max(perChannel, 1)), body)
+    }
+}
+
+/// Fused batch-norm kernels. Channel sums are accumulated in Double in a fixed order (outer, then
+/// inner), so results do not depend on how channels are split over threads.
+extension Kernels {
+    /// Per-channel sums of f(i, c) over one channel's elements, for channels c0..<c1 (i is a flat index).
+    @inline(__always)
+    static func batchNormSums(_ layout: BatchNormLayout, _ c0: Int, _ c1: Int,
+                            _ f: (Int, Int) -> (Double, Double)) -> [(Double, Double)] {
+        var sums = [(Double, Double)](repeating: (0, 0), count: c1 - c0)
+        for o in 0..<layout.outer {
+            for c in c0..<c1 {
+                let base = (o * layout.channels + c) * layout.inner
+                var a = 0.0, b = 0.0
+                for i in base..<(base + layout.inner) {
+                    let (u, v) = f(i, c)
+                    a += u
+                    b += v
+                }
+                sums[c - c0].0 += a
+                sums[c - c0].1 += b
+            }
+        }
+        return sums
+    }
+
+    /// out[i] = scale[c] * x[i] + shift[c] for channels c0..<c1.
+    @inline(__always)
+    static func batchNormApply(_ layout: BatchNormLayout, _ c0: Int, _ c1: Int, _ x: UnsafePointer<Float>,
+                              _ out: UnsafeMutablePointer<Float>, _ coefficients: (Int) -> (Float, Float)) {
+        for c in c0..<c1 {
+            let (scale, shift) = coefficients(c)
+            for o in 0..<layout.outer {
+                let base = (o * layout.channels + c) * layout.inner
+                for i in base..<(base + layout.inner) { out[i] = scale * x[i] + shift }
+            }
+        }
+    }
+
+    /// Training-mode forward: batch mean, biased variance, 1/sqrt(var + eps), and
+    /// y = (x - mean) * invstd * weight + bias. Two passes over x.
+    public static func batchNormForward(x: UnsafePointer<Float>, layout: BatchNormLayout,
+                                        weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?, eps: Float,
+                                        y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
+                                        variance: UnsafeMutablePointer<Float>, invstd: UnsafeMutablePointer<Float>) {
+        let m = Double(layout.perChannel)
+        layout.forChannelChunks { c0, c1 in
+            // Single pass of sum and sum of squares; Double keeps the cancellation harmless.
+            let sums = batchNormSums(layout, c0, c1) { i, _ in let v = Double(x[i]); return (v, v * v) }
+            for c in c0..<c1 {
+                let mu = sums[c - c0].0 / m
+                let v = Swift.max(sums[c - c0].1 / m - mu * mu, 0)
+                mean[c] = Float(mu)
+                variance[c] = Float(v)
+                invstd[c] = Float(1 / (v + Double(eps)).squareRoot())
+            }
+            batchNormApply(layout, c0, c1, x, y) { c in
+                let scale = invstd[c] * (weight?[c] ?? 1)
+                return (scale, (bias?[c] ?? 0) - mean[c] * scale)
+            }
+        }
+    }
+
+    /// Backward of the training-mode forward for gradient g: per-channel sum(g) and
+    /// sum(g * xhat), and (when `dx` is given) dx = w * invstd * (g - mean(g) - xhat * mean(g * xhat)).
+    public static func batchNormBackward(g: UnsafePointer<Float>, x: UnsafePointer<Float>, layout: BatchNormLayout,
+                                         mean: UnsafePointer<Float>, invstd: UnsafePointer<Float>,
+                                         weight: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?,
+                                         sumG: UnsafeMutablePointer<Float>, sumGXhat: UnsafeMutablePointer<Float>) {
+        let m = Float(layout.perChannel)
+        layout.forChannelChunks { c0, c1 in
+            let sums = batchNormSums(layout, c0, c1) { i, c in
+                let gi = Double(g[i])
+                return (gi, gi * Double(x[i] - mean[c]))
+            }
+            for c in c0..<c1 {
+                sumG[c] = Float(sums[c - c0].0)
+                sumGXhat[c] = Float(sums[c - c0].1) * invstd[c]
+            }
+            guard let dx else { return }
+            // dx = a*g + b*x + k with per-channel a, b, k: one fused pass.
+            for c in c0..<c1 {
+                let a = (weight?[c] ?? 1) * invstd[c]
+                let b = -a * invstd[c] * sumGXhat[c] / m
+                let k = -a * sumG[c] / m - b * mean[c]
+                for o in 0..<layout.outer {
+                    let base = (o * layout.channels + c) * layout.inner
+                    for i in base..<(base + layout.inner) { dx[i] = a * g[i] + b * x[i] + k }
+                }
+            }
+        }
+    }
+}
