@@ -45,12 +45,12 @@ enum NaiveConv {
 final class ConvTests: XCTestCase {
     let rng = RandomGenerator(seed: 11)
 
-    /// Runs `body` with both gemm layouts (per sample and batched) and with tiny sample groups.
+    /// Runs `body` with the whole batch in one group and with one sample per group.
     func withEveryKernelPath(_ body: () throws -> Void) rethrows {
-        let (area, budget) = (Kernels.perSampleMinArea, Kernels.convColumnBudget)
-        defer { (Kernels.perSampleMinArea, Kernels.convColumnBudget) = (area, budget) }
-        for (minArea, columns) in [(area, budget), (0, budget), (Int.max, budget), (0, 1), (Int.max, 1)] {
-            (Kernels.perSampleMinArea, Kernels.convColumnBudget) = (minArea, columns)
+        let budget = Kernels.convColumnBudget
+        defer { Kernels.convColumnBudget = budget }
+        for columns in [budget, 1] {
+            Kernels.convColumnBudget = columns
             try body()
         }
     }
@@ -61,35 +61,49 @@ final class ConvTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-4, what, file: file, line: line)
     }
 
-    static let convCases: [(x: [Int], w: [Int], g: Conv2dGeometry)] = [
+    static let convCases: [Case] = [
         ([2, 3, 7, 9], [4, 3, 3, 3], Conv2dGeometry(stride: 2, padding: 1)),
         ([1, 2, 8, 5], [3, 2, 3, 2], Conv2dGeometry(padding: 2, dilation: 2)),
         ([3, 2, 9, 6], [2, 2, 2, 3], Conv2dGeometry(stride: (2, 1), padding: (1, 0), dilation: (1, 2))),
-        ([3, 2, 20, 17], [5, 2, 3, 3], Conv2dGeometry(padding: 1)),  // map area >= 256
+        ([3, 2, 20, 17], [5, 2, 3, 3], Conv2dGeometry(padding: 1)),
         ([2, 1, 28, 28], [4, 1, 4, 4], Conv2dGeometry(stride: 2, padding: 1)),
+        ([3, 4, 4, 3], [5, 4, 4, 3], Conv2dGeometry(stride: 2)),  // kernel covers the image: dense
     ]
 
-    static let transposedCases: [(x: [Int], w: [Int], g: Conv2dGeometry)] = [
+    static let transposedCases: [Case] = [
         ([2, 3, 4, 5], [3, 2, 3, 3], Conv2dGeometry(stride: 2, padding: 1, outputPadding: 1)),
         ([1, 2, 5, 3], [2, 3, 3, 2], Conv2dGeometry(padding: 1, dilation: 2, outputPadding: 1)),
         ([2, 2, 3, 4], [2, 2, 4, 3], Conv2dGeometry(stride: (3, 2), padding: (1, 2), dilation: (1, 2), outputPadding: (2, 0))),
-        ([3, 4, 1, 1], [4, 3, 4, 4], Conv2dGeometry()),
-        ([2, 3, 14, 14], [3, 2, 4, 4], Conv2dGeometry(stride: 2, padding: 1)),  // area >= 256 both sides
+        ([3, 4, 1, 1], [4, 3, 4, 4], Conv2dGeometry()),  // DCGAN's first generator layer: dense
+        ([2, 4, 1, 1], [4, 3, 3, 3], Conv2dGeometry(padding: 1)),  // padded: not dense
+        ([2, 3, 14, 14], [3, 2, 4, 4], Conv2dGeometry(stride: 2, padding: 1)),
     ]
 
-    func testConv2dMatchesDirectLoop() throws {
-        for (xs, ws, g) in Self.convCases {
+    typealias Case = (x: [Int], w: [Int], g: Conv2dGeometry)
+
+    /// Each case with and without bias, on every kernel path, against the direct loop; the output
+    /// shape must be [N, w.shape[outAxis], size(x, w)].
+    func assertMatchesDirectLoop(_ cases: [Case], outAxis: Int,
+                                 _ op: (Tensor, Tensor, Tensor?, Conv2dGeometry) throws -> Tensor,
+                                 reference: (Tensor, Tensor, Tensor?, Conv2dGeometry) -> [Float],
+                                 size: (Conv2dGeometry, (Int, Int), (Int, Int)) -> (Int, Int)) throws {
+        for (xs, ws, g) in cases {
             let x = rng.uniform(xs, low: -1, high: 1), w = rng.uniform(ws, low: -1, high: 1)
-            let b = rng.uniform([ws[0]], low: -1, high: 1)
-            let expected = NaiveConv.conv(x, w, b, g)
+            let b = rng.uniform([ws[outAxis]], low: -1, high: 1)
+            let (expected, expectedPlain) = (reference(x, w, b, g), reference(x, w, nil, g))
+            let (ho, wo) = size(g, (xs[2], xs[3]), (ws[2], ws[3]))
             try withEveryKernelPath {
-                let y = try x.conv2d(w, bias: b, geometry: g)
-                let (ho, wo) = g.convOutputSize(input: (xs[2], xs[3]), kernel: (ws[2], ws[3]))
-                XCTAssertEqual(y.shape, [xs[0], ws[0], ho, wo])
-                assertClose(y.scalars, expected, "conv2d x\(xs) w\(ws) \(g)")
-                assertClose(try x.conv2d(w, geometry: g).scalars, NaiveConv.conv(x, w, nil, g), "conv2d without bias")
+                let y = try op(x, w, b, g)
+                XCTAssertEqual(y.shape, [xs[0], ws[outAxis], ho, wo])
+                assertClose(y.scalars, expected, "x\(xs) w\(ws) \(g)")
+                assertClose(try op(x, w, nil, g).scalars, expectedPlain, "x\(xs) w\(ws) \(g) without bias")
             }
         }
+    }
+
+    func testConv2dMatchesDirectLoop() throws {
+        try assertMatchesDirectLoop(Self.convCases, outAxis: 0, { try $0.conv2d($1, bias: $2, geometry: $3) },
+                                    reference: NaiveConv.conv, size: { $0.convOutputSize(input: $1, kernel: $2) })
         // The square-parameter overload is the same op.
         let x = rng.uniform([1, 2, 6, 6]), w = rng.uniform([3, 2, 3, 3])
         XCTAssertEqual(try x.conv2d(w, stride: 2, padding: 1, dilation: 2).scalars,
@@ -97,17 +111,8 @@ final class ConvTests: XCTestCase {
     }
 
     func testConvTranspose2dMatchesDirectLoop() throws {
-        for (xs, ws, g) in Self.transposedCases {
-            let x = rng.uniform(xs, low: -1, high: 1), w = rng.uniform(ws, low: -1, high: 1)
-            let b = rng.uniform([ws[1]], low: -1, high: 1)
-            let expected = NaiveConv.convTranspose(x, w, b, g)
-            try withEveryKernelPath {
-                let y = try x.convTranspose2d(w, bias: b, geometry: g)
-                let (ho, wo) = g.transposedOutputSize(input: (xs[2], xs[3]), kernel: (ws[2], ws[3]))
-                XCTAssertEqual(y.shape, [xs[0], ws[1], ho, wo])
-                assertClose(y.scalars, expected, "convTranspose2d x\(xs) w\(ws) \(g)")
-            }
-        }
+        try assertMatchesDirectLoop(Self.transposedCases, outAxis: 1, { try $0.convTranspose2d($1, bias: $2, geometry: $3) },
+                                    reference: NaiveConv.convTranspose, size: { $0.transposedOutputSize(input: $1, kernel: $2) })
         let x = rng.uniform([1, 2, 3, 3]), w = rng.uniform([2, 3, 4, 4])
         XCTAssertEqual(try x.convTranspose2d(w, stride: 2, padding: 1, outputPadding: 1).shape, [1, 3, 7, 7])
     }
@@ -152,6 +157,12 @@ final class ConvTests: XCTestCase {
                           Conv2dGeometry(stride: (2, 3), padding: (0, 1), outputPadding: (1, 2))]
         for g in geometries {
             try assertGradients([x, w, b]) { v in try v[0].convTranspose2d(v[1], bias: v[2], geometry: g) }
+        }
+        // From 1x1, the fully connected fast path, and its adjoints (a dense conv and weight gradient).
+        let z = rng.uniform([3, 3, 1, 1], low: -1, high: 1)
+        try assertSecondOrderGradients([z, w, b], firstOrderWrt: [0, 1]) { v in
+            let y = try v[0].convTranspose2d(v[1], bias: v[2])
+            return try y * y
         }
     }
 

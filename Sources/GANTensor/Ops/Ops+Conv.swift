@@ -15,14 +15,7 @@ extension Tensor {
     /// x [N, Cin, H, W] * w [Cout, Cin, kh, kw] (+ bias [Cout]) -> [N, Cout, Hout, Wout]
     /// (PyTorch's F.conv2d, groups = 1; `geometry.outputPadding` is ignored).
     public func conv2d(_ w: Tensor, bias: Tensor? = nil, geometry: Conv2dGeometry) throws -> Tensor {
-        let op = "conv2d"
-        try geometry.validate(op: op, transposed: false)
-        try Tensor.checkConvOperands(op: op, self, w, bias: bias, inputChannelsAt: 1, outputChannelsAt: 0)
-        let out = geometry.convOutputSize(input: (shape[2], shape[3]), kernel: (w.shape[2], w.shape[3]))
-        guard out.0 > 0, out.1 > 0 else {
-            throw TensorError.shapeMismatch(op: "\(op) (padded input smaller than the dilated kernel, \(geometry))",
-                                            lhs: shape, rhs: w.shape)
-        }
+        let out = try Tensor.checkConv(op: "conv2d", self, w, bias: bias, geometry, transposed: false)
         return try convolved(w, bias: bias, geometry, outputSize: out)
     }
 
@@ -35,13 +28,7 @@ extension Tensor {
     /// x [N, Cin, H, W] with w [Cin, Cout, kh, kw] (+ bias [Cout]) -> [N, Cout, Hout, Wout]
     /// (PyTorch's F.conv_transpose2d, groups = 1): the adjoint of conv2d with the same weight.
     public func convTranspose2d(_ w: Tensor, bias: Tensor? = nil, geometry: Conv2dGeometry) throws -> Tensor {
-        let op = "convTranspose2d"
-        try geometry.validate(op: op, transposed: true)
-        try Tensor.checkConvOperands(op: op, self, w, bias: bias, inputChannelsAt: 0, outputChannelsAt: 1)
-        let out = geometry.transposedOutputSize(input: (shape[2], shape[3]), kernel: (w.shape[2], w.shape[3]))
-        guard out.0 > 0, out.1 > 0 else {
-            throw TensorError.shapeMismatch(op: "\(op) (empty output, \(geometry))", lhs: shape, rhs: w.shape)
-        }
+        let out = try Tensor.checkConv(op: "convTranspose2d", self, w, bias: bias, geometry, transposed: true)
         return try transposeConvolved(w, bias: bias, geometry, outputSize: out)
     }
 
@@ -58,16 +45,27 @@ extension Tensor {
         return weightGradient(outputGrad, kernelSize: kernelSize, geometry)
     }
 
-    /// Rank-4 operands with matching channels, non-empty sizes, and a bias of [out channels].
-    static func checkConvOperands(op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?,
-                                  inputChannelsAt: Int, outputChannelsAt: Int) throws {
-        guard x.rank == 4, w.rank == 4, x.shape[1] == w.shape[inputChannelsAt],
+    /// Validates a conv2d (w [out, in, kh, kw]) or convTranspose2d (w [in, out, kh, kw]) call:
+    /// geometry, rank-4 non-empty operands with matching channels, a bias of [out], a non-empty
+    /// output. Returns the output's spatial size.
+    static func checkConv(op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?, _ g: Conv2dGeometry,
+                          transposed: Bool) throws -> (Int, Int) {
+        try g.validate(op: op, transposed: transposed)
+        let (inAxis, outAxis) = transposed ? (0, 1) : (1, 0)
+        guard x.rank == 4, w.rank == 4, x.shape[1] == w.shape[inAxis],
               x.shape.dropFirst().allSatisfy({ $0 > 0 }), w.shape.allSatisfy({ $0 > 0 }) else {
             throw TensorError.shapeMismatch(op: op, lhs: x.shape, rhs: w.shape)
         }
-        if let bias, bias.shape != [w.shape[outputChannelsAt]] {
+        if let bias, bias.shape != [w.shape[outAxis]] {
             throw TensorError.shapeMismatch(op: "\(op) (bias)", lhs: w.shape, rhs: bias.shape)
         }
+        let input = (x.shape[2], x.shape[3]), kernel = (w.shape[2], w.shape[3])
+        let out = transposed ? g.transposedOutputSize(input: input, kernel: kernel) : g.convOutputSize(input: input, kernel: kernel)
+        guard out.0 > 0, out.1 > 0 else {
+            throw TensorError.shapeMismatch(op: "\(op) (empty output with \(g))",
+                                            lhs: x.shape, rhs: w.shape)
+        }
+        return out
     }
 
     // MARK: The recorded ops (operands already validated; map sizes explicit).
@@ -81,7 +79,7 @@ extension Tensor {
         return Tensor.record(y, op: "conv2d", inputs: [x, w] + (bias.map { [$0] } ?? [])) { gy, _, needs in
             [needs[0] ? try gy.transposeConvolved(w, bias: nil, g, outputSize: (l.imageHeight, l.imageWidth)) : nil,
              needs[1] ? x.weightGradient(gy, kernelSize: (l.kernelHeight, l.kernelWidth), g) : nil]
-                + (needs.count > 2 ? [needs[2] ? try gy.sum(axes: [0, 2, 3]) : nil] : [])
+                + (try Tensor.convBiasGradient(gy, needs))
         }
     }
 
@@ -94,8 +92,13 @@ extension Tensor {
         return Tensor.record(y, op: "convTranspose2d", inputs: [x, w] + (bias.map { [$0] } ?? [])) { gy, _, needs in
             [needs[0] ? try gy.convolved(w, bias: nil, g, outputSize: (l.mapHeight, l.mapWidth)) : nil,
              needs[1] ? gy.weightGradient(x, kernelSize: (l.kernelHeight, l.kernelWidth), g) : nil]
-                + (needs.count > 2 ? [needs[2] ? try gy.sum(axes: [0, 2, 3]) : nil] : [])
+                + (try Tensor.convBiasGradient(gy, needs))
         }
+    }
+
+    /// The bias entry of a conv op's backward: none when the op had no bias input.
+    static func convBiasGradient(_ gy: Tensor, _ needs: [Bool]) throws -> [Tensor?] {
+        needs.count > 2 ? [needs[2] ? try gy.sum(axes: [0, 2, 3]) : nil] : []
     }
 
     /// self is the image side [N, Ci, H, W], `map` the map side [N, Cm, Hm, Wm].
