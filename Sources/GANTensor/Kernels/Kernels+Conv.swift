@@ -11,7 +11,8 @@
 /// generator layer, 1x1 -> 4x4, and last critic layer) is a fully connected layer: its column
 /// matrix is the image itself, so it skips im2col/col2im and runs as one plain gemm.
 extension Kernels {
-    /// Largest column matrix (floats) unfolded at once; the batch is split into groups below it.
+    /// Largest column matrix or transposed map (floats) held at once; the batch is split into
+    /// groups below it.
     static var convColumnBudget = 1 << 22
 
     /// y [N, Cm, Hm, Wm] = conv2d(x [N, Ci, H, W], w [Cm, Ci, kh, kw]) + bias.

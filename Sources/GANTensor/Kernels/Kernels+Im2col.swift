@@ -21,10 +21,12 @@ struct ConvLayout {
             && geometry.padding == (0, 0) && geometry.dilation == (1, 1)
     }
 
-    /// Samples unfolded together: enough for one wide gemm, capped so the column matrix stays
-    /// within `Kernels.convColumnBudget` floats (a whole DCGAN-64 batch would take 64 MB and more).
+    /// Samples unfolded together: enough for one wide gemm, capped so the column matrix and the
+    /// transposed map each stay within `Kernels.convColumnBudget` floats (a whole DCGAN-64 batch
+    /// would take 64 MB and more).
     var samplesPerGroup: Int {
-        Swift.max(1, Swift.min(batch, Kernels.convColumnBudget / Swift.max(1, columnRows * mapArea)))
+        let perSample = Swift.max(1, Swift.max(columnRows, mapChannels) * mapArea)
+        return Swift.max(1, Swift.min(batch, Kernels.convColumnBudget / perSample))
     }
 }
 
