@@ -1,0 +1,134 @@
+import Foundation
+
+/// One timed kernel: the median wall time of one call and the arithmetic rate it implies.
+public struct BenchRecord: Codable, Sendable, Equatable {
+    public var name: String
+    public var shape: String
+    public var seconds: Double
+    public var gflops: Double
+
+    public init(name: String, shape: String, seconds: Double, gflops: Double) {
+        self.name = name
+        self.shape = shape
+        self.seconds = seconds
+        self.gflops = gflops
+    }
+}
+
+/// Throughput of the engine's hot kernels: plain sgemm and the convolutions of DCGAN at 28x28
+/// (MNIST-like) and 64x64 (the DCGAN paper's architecture), forward and backward. Each case runs
+/// once to warm up (scratch buffers, OpenBLAS threads), then `repeats` times; the median is kept.
+public enum KernelBench {
+    /// A convolution layer to time: conv2d, or convTranspose2d with the weight [in, out, k, k].
+    public struct ConvCase: Sendable {
+        public var name: String
+        public var transposed: Bool
+        public var inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
+        /// Input height = width.
+        public var inputSize: Int
+
+        public init(_ name: String, transposed: Bool, _ inChannels: Int, _ outChannels: Int, kernel: Int = 4,
+                    stride: Int = 2, padding: Int = 1, inputSize: Int) {
+            self.name = name
+            self.transposed = transposed
+            self.inChannels = inChannels
+            self.outChannels = outChannels
+            self.kernel = kernel
+            self.stride = stride
+            self.padding = padding
+            self.inputSize = inputSize
+        }
+    }
+
+    /// DCGAN on 28x28: D's two convolutions and G's two transposed convolutions.
+    public static let dcgan28: [ConvCase] = [
+        ConvCase("dcgan28.D.conv1", transposed: false, 1, 64, inputSize: 28),
+        ConvCase("dcgan28.D.conv2", transposed: false, 64, 128, inputSize: 14),
+        ConvCase("dcgan28.G.convT1", transposed: true, 256, 128, inputSize: 7),
+        ConvCase("dcgan28.G.convT2", transposed: true, 128, 1, inputSize: 14),
+    ]
+
+    /// DCGAN on 64x64 (nc = 3, ngf = ndf = 64, nz = 100; Radford et al. 2016 / PyTorch's example).
+    public static let dcgan64: [ConvCase] = [
+        ConvCase("dcgan64.D.conv1", transposed: false, 3, 64, inputSize: 64),
+        ConvCase("dcgan64.D.conv2", transposed: false, 64, 128, inputSize: 32),
+        ConvCase("dcgan64.D.conv3", transposed: false, 128, 256, inputSize: 16),
+        ConvCase("dcgan64.D.conv4", transposed: false, 256, 512, inputSize: 8),
+        ConvCase("dcgan64.G.convT1", transposed: true, 100, 512, stride: 1, padding: 0, inputSize: 1),
+        ConvCase("dcgan64.G.convT2", transposed: true, 512, 256, inputSize: 4),
+        ConvCase("dcgan64.G.convT3", transposed: true, 256, 128, inputSize: 8),
+        ConvCase("dcgan64.G.convT4", transposed: true, 128, 64, inputSize: 16),
+        ConvCase("dcgan64.G.convT5", transposed: true, 64, 3, inputSize: 32),
+    ]
+
+    /// Every benchmark: sgemm, then forward and backward of each DCGAN-28 and DCGAN-64 layer.
+    public static func all(batch: Int = 64, repeats: Int = 5) throws -> [BenchRecord] {
+        var records = [sgemm(size: 1024, repeats: repeats)]
+        for c in dcgan28 + dcgan64 { records += try convolution(c, batch: batch, repeats: repeats) }
+        return records
+    }
+
+    /// C = A B for square matrices of side `size`.
+    public static func sgemm(size n: Int = 1024, repeats: Int = 5) -> BenchRecord {
+        let rng = RandomGenerator(seed: 1)
+        let a = rng.uniform([n, n]), b = rng.uniform([n, n]), c = Tensor(uninitialized: [n, n])
+        let seconds = medianSeconds(repeats: repeats) {
+            Kernels.gemm(transA: false, transB: false, m: n, n: n, k: n, a: a.data, lda: n, b: b.data, ldb: n, c: c.data, ldc: n)
+        }
+        return record("sgemm", "[\(n),\(n)]x[\(n),\(n)]", seconds, flops: 2 * Double(n) * Double(n) * Double(n))
+    }
+
+    /// Forward, then backward (input gradient plus weight gradient, the two gemm-heavy parts of a
+    /// training step) of one layer, timed on exactly the calls the ops make.
+    public static func convolution(_ c: ConvCase, batch: Int = 64, repeats: Int = 5) throws -> [BenchRecord] {
+        let rng = RandomGenerator(seed: 2)
+        let g = Conv2dGeometry(stride: c.stride, padding: c.padding)
+        let x = rng.uniform([batch, c.inChannels, c.inputSize, c.inputSize], low: -1, high: 1)
+        let wShape = c.transposed ? [c.inChannels, c.outChannels, c.kernel, c.kernel]
+                                  : [c.outChannels, c.inChannels, c.kernel, c.kernel]
+        let w = rng.uniform(wShape, low: -0.1, high: 0.1)
+        let forward = { c.transposed ? try x.convTranspose2d(w, geometry: g) : try x.conv2d(w, geometry: g) }
+        let y = try forward()
+        let gy = rng.uniform(y.shape, low: -1, high: 1)
+        let inSize = (c.inputSize, c.inputSize), k = (c.kernel, c.kernel)
+        let backward: () throws -> Void = c.transposed ? {
+            _ = try gy.convolved(w, bias: nil, g, outputSize: inSize)
+            _ = gy.weightGradient(x, kernelSize: k, g)
+        } : {
+            _ = try gy.transposeConvolved(w, bias: nil, g, outputSize: inSize)
+            _ = x.weightGradient(gy, kernelSize: k, g)
+        }
+        // Every conv gemm does the same multiply-adds: N * Cin * Cout * k^2 * (smaller spatial area).
+        let smallArea = Double(c.transposed ? c.inputSize * c.inputSize : y.shape[2] * y.shape[3])
+        let flops = 2 * Double(batch * c.inChannels * c.outChannels * c.kernel * c.kernel) * smallArea
+        let shape = "x\(x.shape) w\(w.shape) -> \(y.shape) stride \(c.stride) padding \(c.padding)"
+        return try withoutGrad {
+            [record(c.name + ".forward", shape, try medianSeconds(repeats: repeats) { _ = try forward() }, flops: flops),
+             record(c.name + ".backward", shape, try medianSeconds(repeats: repeats, backward), flops: 2 * flops)]
+        }
+    }
+
+    static func monotonicSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
+    static func record(_ name: String, _ shape: String, _ seconds: Double, flops: Double) -> BenchRecord {
+        BenchRecord(name: name, shape: shape, seconds: seconds, gflops: seconds > 0 ? flops / seconds / 1e9 : 0)
+    }
+
+    /// One warm-up call, then the median of `repeats` timed calls on the monotonic clock.
+    static func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+        try body()
+        var times: [Double] = []
+        for _ in 0..<Swift.max(1, repeats) {
+            let start = monotonicSeconds()
+            try body()
+            times.append(monotonicSeconds() - start)
+        }
+        times.sort()
+        let mid = times.count / 2
+        return times.count % 2 == 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2
+    }
+}

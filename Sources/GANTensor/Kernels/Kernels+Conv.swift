@@ -1,0 +1,98 @@
+/// The three gemm-driving convolution kernels. With the image side unfolded by im2col into
+/// columns X [Ci*kh*kw, n*mapArea] and the weight viewed as W [Cm, Ci*kh*kw]:
+///   conv2d forward            map   = W X            (then laid out as NCHW)
+///   convTranspose2d forward   image = col2im(W^T map)
+///   weight gradient           dW    = map X^T
+/// The batch is processed in groups of samples (`ConvLayout.samplesPerGroup`), each group as one
+/// wide gemm with the map side transposed to [Cm, n*mapArea]. Measured on the DCGAN shapes this
+/// beats one gemm per sample straight on the NCHW tensors by 1.5-3x even on 32x32 maps: the
+/// transpose is cheap next to the better blocking of a wide product.
+/// A layer whose kernel covers the whole unpadded image at a single map position (DCGAN's first
+/// generator layer, 1x1 -> 4x4, and last critic layer) is a fully connected layer: its column
+/// matrix is the image itself, so it skips im2col/col2im and runs as one plain gemm.
+extension Kernels {
+    /// Largest column matrix or transposed map (floats) held at once; the batch is split into
+    /// groups below it.
+    static var convColumnBudget = 1 << 22
+
+    /// y [N, Cm, Hm, Wm] = conv2d(x [N, Ci, H, W], w [Cm, Ci, kh, kw]) + bias.
+    static func conv2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout) -> Tensor {
+        let y = Tensor(uninitialized: [l.batch, l.mapChannels, l.mapHeight, l.mapWidth])
+        if l.isDense {
+            denseForward(x, w, transposeWeight: true, bias: bias, into: y)
+            return y
+        }
+        forEachGroup(l) { n0, g, cols, wide in
+            let ld = g * l.mapArea
+            im2col(x.data + n0 * l.imageChannels * l.imageArea, samples: g, l, into: cols)
+            gemm(transA: false, transB: false, m: l.mapChannels, n: ld, k: l.columnRows, a: w.data, lda: l.columnRows,
+                 b: cols, ldb: ld, c: wide, ldc: ld)
+            columnsToSamples(wide, samples: g, channels: l.mapChannels, area: l.mapArea,
+                             into: y.data + n0 * l.mapChannels * l.mapArea, bias: bias?.data)
+        }
+        return y
+    }
+
+    /// y [N, Ci, H, W] = convTranspose2d(x [N, Cm, Hm, Wm], w [Cm, Ci, kh, kw]) + bias: the columns
+    /// W^T x folded back by col2im (bias fused into col2im's initialisation).
+    static func convTranspose2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout) -> Tensor {
+        let y = Tensor(uninitialized: [l.batch, l.imageChannels, l.imageHeight, l.imageWidth])
+        if l.isDense {
+            denseForward(x, w, transposeWeight: false, bias: bias, into: y)
+            return y
+        }
+        forEachGroup(l) { n0, g, cols, wide in
+            let ld = g * l.mapArea
+            samplesToColumns(x.data + n0 * l.mapChannels * l.mapArea, samples: g, channels: l.mapChannels,
+                             area: l.mapArea, into: wide)
+            gemm(transA: true, transB: false, m: l.columnRows, n: ld, k: l.mapChannels, a: w.data, lda: l.columnRows,
+                 b: wide, ldb: ld, c: cols, ldc: ld)
+            col2im(cols, samples: g, l, into: y.data + n0 * l.imageChannels * l.imageArea, bias: bias?.data)
+        }
+        return y
+    }
+
+    /// dw [Cm, Ci, kh, kw] = sum over the batch of the map (gy [N, Cm, Hm, Wm]) times the unfolded
+    /// image (x [N, Ci, H, W]) transposed. Groups accumulate in order (deterministic).
+    static func convWeightGradient(image x: Tensor, map gy: Tensor, _ l: ConvLayout) -> Tensor {
+        let dw = Tensor(zeros: [l.mapChannels, l.imageChannels, l.kernelHeight, l.kernelWidth])
+        if l.isDense {
+            gemm(transA: true, transB: false, m: l.mapChannels, n: l.columnRows, k: l.batch, a: gy.data, lda: l.mapChannels,
+                 b: x.data, ldb: l.columnRows, beta: 1, c: dw.data, ldc: l.columnRows)
+            return dw
+        }
+        forEachGroup(l) { n0, g, cols, wide in
+            let ld = g * l.mapArea
+            im2col(x.data + n0 * l.imageChannels * l.imageArea, samples: g, l, into: cols)
+            samplesToColumns(gy.data + n0 * l.mapChannels * l.mapArea, samples: g, channels: l.mapChannels,
+                             area: l.mapArea, into: wide)
+            gemm(transA: false, transB: true, m: l.mapChannels, n: l.columnRows, k: ld, a: wide, lda: ld,
+                 b: cols, ldb: ld, beta: 1, c: dw.data, ldc: l.columnRows)
+        }
+        return dw
+    }
+
+    /// A fully connected layer on the flattened tensors: y [N, *] = x [N, *] op(w) + bias per
+    /// channel (dimension 1 of y), w being [Cm, Ci*kh*kw] (conv: op = transpose) or used as is.
+    private static func denseForward(_ x: Tensor, _ w: Tensor, transposeWeight: Bool, bias: Tensor?, into y: Tensor) {
+        let batch = y.shape[0]
+        guard batch > 0 else { return }
+        let inner = x.count / batch, outer = y.count / batch
+        fillChannels(y.data, samples: batch, channels: y.shape[1], area: y.shape[2] * y.shape[3], bias: bias?.data)
+        gemm(transA: false, transB: transposeWeight, m: batch, n: outer, k: inner, a: x.data, lda: inner,
+             b: w.data, ldb: w.shape[1] * w.shape[2] * w.shape[3], beta: 1, c: y.data, ldc: outer)
+    }
+
+    /// Calls `body(firstSample, samples, columns, wideMap)` for each group of the batch in order,
+    /// with this thread's scratch buffers sized for the largest group: columns
+    /// [Ci*kh*kw, samples*mapArea] and the map transposed to [Cm, samples*mapArea].
+    private static func forEachGroup(_ l: ConvLayout, _ body: (Int, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        let group = l.samplesPerGroup
+        let scratch = ScratchBuffers.current
+        let cols = scratch.buffer(.columns, count: l.columnRows * group * l.mapArea)
+        let wide = scratch.buffer(.transposed, count: l.mapChannels * group * l.mapArea)
+        for n0 in stride(from: 0, to: l.batch, by: group) {
+            body(n0, Swift.min(group, l.batch - n0), cols, wide)
+        }
+    }
+}
