@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// Every GAN variant is one module under Sources/Variants/<Name>; adding one is a new name here
-/// plus one line in Sources/gan/VariantRegistry.swift (RegistryTests checks the two agree).
-let variants = ["DCGAN"]
+/// plus one line in Sources/GANRegistry/Registry.swift (RegistryTests checks the two agree).
+let variants = ["DCGAN", "CGAN", "ACGAN", "PacGAN", "WGANGP"]
 
 // Numeric kernels index raw buffers after explicit shape checks; drop the redundant overflow traps.
 let engineSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
@@ -21,18 +21,19 @@ var targets: [Target] = [
         name: "GANCore",
         dependencies: ["GANTensor", "GANData", .product(name: "Yams", package: "Yams")]
     ),
+    // The one place that lists every variant module by type (Sources/GANRegistry/Registry.swift).
+    .target(name: "GANRegistry", dependencies: ["GANCore"] + variants.map { .target(name: $0) }),
     .executableTarget(
         name: "gan",
-        dependencies: ["GANTensor", "GANData", "GANCore",
+        dependencies: ["GANTensor", "GANData", "GANCore", "GANRegistry",
                        .product(name: "ArgumentParser", package: "swift-argument-parser")]
-            + variants.map { .target(name: $0) }
     ),
-    .testTarget(name: "GANTensorTests", dependencies: ["GANTensor"]),
+    .testTarget(name: "GANTensorTests", dependencies: ["GANTensor"], exclude: ["Fixtures"]),
     .testTarget(name: "GANDataTests", dependencies: ["GANData", "GANTensor"]),
     .testTarget(name: "GANCoreTests", dependencies: ["GANCore", "GANData", "GANTensor"]),
     .testTarget(
         name: "VariantTests",
-        dependencies: ["GANCore", "GANData", "GANTensor"] + variants.map { .target(name: $0) }
+        dependencies: ["GANCore", "GANData", "GANTensor", "GANRegistry"] + variants.map { .target(name: $0) }
     ),
 ]
 targets += variants.map {

@@ -1,4 +1,5 @@
 #include "CImageCodecs.h"
+#include <stdio.h>
 #include <png.h>
 #include <jpeglib.h>
 #include <zlib.h>

@@ -3,7 +3,7 @@ import Foundation
 /// Whole-file I/O for checkpoints. Writes go to a temporary file in the destination's directory
 /// that is flushed and then renamed over the destination, so a crash mid-save never leaves a
 /// half-written checkpoint under the real name.
-enum AtomicFile {
+public enum AtomicFile {
     /// Sequential writes to an open file descriptor.
     final class Sink {
         let fd: Int32
@@ -50,6 +50,11 @@ enum AtomicFile {
             throw TensorError.io(path: path, reason: "cannot rename the temporary file into place: \(String(cString: strerror(errno)))")
         }
         renamed = true
+    }
+
+    /// Writes `data` to `url` atomically (temporary file, fsync, rename).
+    public static func write(_ data: Data, to url: URL) throws {
+        try write(to: url) { sink in try data.withUnsafeBytes { try sink.write($0) } }
     }
 
     static func read(_ url: URL) throws -> Data {

@@ -32,6 +32,15 @@ public final class RandomGenerator: @unchecked Sendable {
         get { State(seed: seed, stream: stream, counter: counter) }
     }
 
+    /// Moves this generator to a saved position of the same stream (exact resume).
+    public func restore(_ saved: State) throws {
+        guard saved.seed == seed, saved.stream == stream else {
+            throw TensorError.invalidArgument(op: "RandomGenerator.restore",
+                                              reason: "saved state is for seed \(saved.seed) stream \(saved.stream), this generator has seed \(seed) stream \(stream)")
+        }
+        counter = saved.counter
+    }
+
     public convenience init(state: State) {
         self.init(seed: state.seed, stream: state.stream, counter: state.counter)
     }

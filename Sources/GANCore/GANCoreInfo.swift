@@ -1,2 +1,0 @@
-/// The core: trainer protocol, recipes, registry, runs.
-public enum GANCoreInfo { public static let version = "0.1.0" }

@@ -1,0 +1,29 @@
+import GANCore
+import ACGAN
+import CGAN
+import DCGAN
+import PacGAN
+import WGANGP
+
+/// Every variant, found by the name recipes use. Adding a variant: its module name in
+/// Package.swift's `variants`, and one line here.
+public let allVariants: [any GANVariant.Type] = [
+    DCGAN.self,
+    CGAN.self,
+    ACGAN.self,
+    PacGAN.self,
+    WGANGP.self,
+]
+
+public enum Registry {
+    public static func variant(named name: String) -> (any GANVariant.Type)? {
+        allVariants.first { $0.name == name }
+    }
+
+    public static var names: [String] { allVariants.map { $0.name } }
+
+    /// A recipe loader that validates against the registered variants' options.
+    public static func recipeLoader(searchPaths: [String] = RecipeLoader.defaultSearchPaths) -> RecipeLoader {
+        RecipeLoader(searchPaths: searchPaths, variantNames: names) { name in variant(named: name)?.schema }
+    }
+}

@@ -1,2 +1,0 @@
-import GANCore
-public enum DCGANInfo { public static let name = "dcgan" }

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import GANCore
+import GANData
+import GANRegistry
+import GANTensor
+
+/// Speed figures as JSON lines: kernels (GFLOP/s) and full training steps of the networks in
+/// shared/bench/torch_gan_bench.py (median seconds per step after warm-up, like that script).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmark kernels and training steps (JSON lines).")
+
+    enum Model: String, ExpressibleByArgument, CaseIterable { case kernels, dcgan28, dcgan64, wgangp28, data, all }
+
+    @Option(help: "kernels, dcgan28, dcgan64, wgangp28, data or all.") var model: Model = .all
+    @Option(help: "Timed steps per model (median reported).") var steps: Int = 30
+    @Option(help: "Warm-up steps.") var warmup: Int = 3
+    @Option(help: "Batch size.") var batch: Int = 64
+    @Option(help: "BLAS threads (0: all cores).") var threads: Int = 0
+
+    func run() throws {
+        try reportingErrors {
+            if threads > 0 { BLASInfo.setThreads(threads) }
+            emit(["model": "environment", "blas_core": BLASInfo.coreName, "blas_config": BLASInfo.config,
+                  "threads": threads > 0 ? threads : Parallel.cores, "warning": BLASInfo.coreTypeWarning ?? ""])
+            let models: [Model] = model == .all ? [.kernels, .dcgan28, .dcgan64, .wgangp28, .data] : [model]
+            for m in models {
+                switch m {
+                case .kernels:
+                    for r in try KernelBench.all(batch: batch, repeats: 5) {
+                        emit(["model": "kernels", "name": r.name, "shape": r.shape, "median_s": r.seconds, "gflops": (r.gflops * 10).rounded() / 10])
+                    }
+                case .dcgan28, .dcgan64, .wgangp28:
+                    emit(try ModelBench.trainingStep(m.rawValue, batch: batch, warmup: warmup, steps: steps))
+                case .data:
+                    for r in try DataBench.run(batch: batch) { emit(r) }
+                case .all: break
+                }
+            }
+        }
+    }
+
+    func emit(_ object: [String: Any]) {
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+        fflush(stdout)
+    }
+}

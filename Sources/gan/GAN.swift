@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct GAN: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gan",
+        abstract: "GANKit: train, sample and benchmark GAN variants from recipes.",
+        subcommands: [ListCommand.self, ShowCommand.self, TrainCommand.self, SampleCommand.self,
+                      InterpolateCommand.self, BenchCommand.self])
+}
+
+/// Runs a command body, turning any error into one line on stderr and a non-zero exit.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        FileHandle.standardError.write(Data("gan: error: \(error)\n".utf8))
+        throw ExitCode(error is TrainingInterrupted ? 130 : 1)
+    }
+}
+
+/// Marker for errors that mean "stopped by a signal" (exit code 130, like a shell).
+protocol TrainingInterrupted {}

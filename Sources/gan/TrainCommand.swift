@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import GANCore
+import GANRegistry
+
+extension TrainingError: TrainingInterrupted {}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train a recipe (default: dcgan-fashion), or resume a run folder.")
+
+    @Argument(help: "Recipe name or path.") var recipe: String = "dcgan-fashion"
+    @Option(name: .customLong("set"), help: "Override a field: key.path=value (repeatable).") var overrides: [String] = []
+    @Option(help: "Run folder (default: runs/<recipe>-<time>).") var out: String?
+    @Option(help: "Train up to this step instead of train.steps.") var steps: Int?
+    @Option(help: "Resume the run in this folder from its latest checkpoint.") var resume: String?
+
+    func validate() throws {
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if resume != nil && (!overrides.isEmpty || out != nil) {
+            throw ValidationError("--resume continues a run as it was recipe'd; --set and --out do not apply")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let loader = Registry.recipeLoader()
+            let resolved: Recipe
+            let dir: String
+            if let resume {
+                let run = RunFolder(resume)
+                guard FileManager.default.fileExists(atPath: run.recipe.path) else {
+                    throw TrainingError.resume("\(run.recipe.path) not found: is \(resume) a run folder?")
+                }
+                var r = try loader.load(run.recipe.path)
+                r.name = (try? String(contentsOf: run.recipe, encoding: .utf8)).flatMap(Self.originalName) ?? r.name
+                resolved = r
+                dir = resume
+            } else {
+                resolved = try loader.load(recipe, overrides: overrides)
+                dir = out ?? RunFolder.defaultPath(for: resolved.name)
+            }
+            guard let variant = Registry.variant(named: resolved.variant) else {
+                throw TrainingError.invalid("unknown variant \(resolved.variant)")
+            }
+            let trainer = Trainer(recipe: resolved, variantType: variant, runDirectory: dir, steps: steps)
+            let reached = try trainer.train()
+            print("trained \(resolved.name) to step \(reached): \(trainer.run.url.path) (report: \(trainer.run.report.path))")
+        }
+    }
+
+    /// The recipe name from the "# resolved from <file>" header of a run's recipe.yaml.
+    static func originalName(_ text: String) -> String? {
+        guard let first = text.split(separator: "\n").first, first.hasPrefix("# resolved from ") else { return nil }
+        let file = String(first.dropFirst("# resolved from ".count))
+        return URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    }
+}

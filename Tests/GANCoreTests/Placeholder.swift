@@ -1,2 +1,0 @@
-import XCTest
-final class GANCoreTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

@@ -1,2 +1,0 @@
-import XCTest
-final class VariantTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
