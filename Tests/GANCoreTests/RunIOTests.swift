@@ -83,7 +83,8 @@ final class RunIOTests: XCTestCase {
             now = Date(timeIntervalSince1970: Double(step))  // one step per second
             p.update(step: step, values: ["loss_d": 0.5])
         }
-        XCTAssertEqual(lines.count, 10)
+        // Step 1, then every 10 s (steps 11, 21, ..., 91), and always the last step.
+        XCTAssertEqual(lines.count, 11)
         XCTAssertEqual(lines.first, "step 1/100 | 1.00 steps/s | ETA 1m39s | loss_d 0.5")
         XCTAssertTrue(lines.last!.hasPrefix("step 100/100"))
     }

@@ -47,7 +47,9 @@ struct RecipeTree {
                 if entries.contains(where: { $0.0 == key }) {
                     throw RecipeError(file: file, line: k.mark?.line, key: full, message: "given twice")
                 }
-                entries.append((key, try convert(v, file: file, path: full)))
+                let value = try convert(v, file: file, path: full)
+                // Point at the key's line: a mapping value starts on the next line.
+                entries.append((key, Entry(value: value.value, line: k.mark?.line ?? value.line)))
             }
             return Entry(value: .mapping(entries), line: line)
         case let .sequence(seq):

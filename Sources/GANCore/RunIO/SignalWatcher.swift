@@ -1,39 +1,28 @@
-import Dispatch
 import Foundation
+
+/// Set from the signal handler; only an aligned word store happens there (async-signal-safe).
+private nonisolated(unsafe) var signalStopFlag: sig_atomic_t = 0
 
 /// Turns SIGINT and SIGTERM into a flag the training loop checks between steps, so Ctrl-C writes a
 /// checkpoint and exits cleanly instead of killing the process mid-write.
 public final class SignalWatcher: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requested = false
-    private var sources: [DispatchSourceSignal] = []
     private let signals: [Int32] = [SIGINT, SIGTERM]
 
     public init() {
+        signalStopFlag = 0
         for sig in signals {
-            signal(sig, SIG_IGN)  // let the dispatch source receive it instead of the default action
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                self.lock.lock()
-                self.requested = true
-                self.lock.unlock()
-            }
-            source.resume()
-            sources.append(source)
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { _ in signalStopFlag = 1 }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(sig, &action, nil)
         }
     }
 
-    public var stopRequested: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return requested
-    }
+    public var stopRequested: Bool { signalStopFlag != 0 }
 
     /// Puts the default handlers back.
     public func restore() {
-        for s in sources { s.cancel() }
-        sources = []
         for sig in signals { signal(sig, SIG_DFL) }
     }
 }
