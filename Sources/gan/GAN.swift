@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GANCore
 
 @main
 struct GAN: ParsableCommand {
@@ -18,9 +19,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw exit
     } catch {
         FileHandle.standardError.write(Data("gan: error: \(error)\n".utf8))
-        throw ExitCode(error is TrainingInterrupted ? 130 : 1)
+        if case .interrupted? = error as? TrainingError { throw ExitCode(130) }
+        throw ExitCode(1)
     }
 }
-
-/// Marker for errors that mean "stopped by a signal" (exit code 130, like a shell).
-protocol TrainingInterrupted {}

@@ -3,8 +3,6 @@ import Foundation
 import GANCore
 import GANRegistry
 
-extension TrainingError: TrainingInterrupted {}
-
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Train a recipe (default: dcgan-fashion), or resume a run folder.")

@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+
+/// The `gan` executable end to end: exit codes, one-line errors, SIGKILL + resume, SIGINT.
+final class CommandLineTests: XCTestCase {
+    static var gan: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gan")
+    }
+
+    struct Outcome { let status: Int32; let stdout: String; let stderr: String }
+
+    func start(_ args: [String]) throws -> (Process, Pipe, Pipe) {
+        let p = Process()
+        p.executableURL = Self.gan
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        return (p, out, err)
+    }
+
+    func run(_ args: [String]) throws -> Outcome {
+        let (p, out, err) = try start(args)
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    let small = ["--set", "data.limit=256", "--set", "model.ngf=8", "--set", "model.ndf=8", "--set", "train.batch_size=16",
+                 "--set", "train.log_every=5", "--set", "train.sample_every=50", "--set", "train.checkpoint_every=5",
+                 "--set", "train.keep_checkpoints=10", "--set", "train.sample_count=4"]
+
+    func temp(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gankit-cli-\(name)-\(UUID().uuidString)").path
+    }
+
+    func waitFor(_ path: String, timeout: TimeInterval = 120) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !FileManager.default.fileExists(atPath: path) && Date() < deadline { usleep(20_000) }
+    }
+
+    override func setUpWithError() throws {
+        // `swift test` builds the executable next to the test bundle; its absence is a failure.
+        guard FileManager.default.isExecutableFile(atPath: Self.gan.path) else {
+            XCTFail("\(Self.gan.path) is missing")
+            throw CocoaError(.fileNoSuchFile)
+        }
+    }
+
+    func testBadRecipeKeyIsOneLineOnStderrWithNonZeroExit() throws {
+        let o = try run(["show", "dcgan-fashion", "--set", "train.stpes=3"])
+        XCTAssertEqual(o.status, 1)
+        XCTAssertEqual(o.stderr.split(separator: "\n").count, 1)
+        XCTAssertTrue(o.stderr.contains("train.stpes: unknown key (did you mean \"steps\"?)"), o.stderr)
+        let missing = try run(["train", "no-such-recipe"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("no recipe of that name"), missing.stderr)
+    }
+
+    func testShowPrintsTheResolvedRecipe() throws {
+        let o = try run(["show", "dcgan-fashion", "--set", "train.steps=7"])
+        XCTAssertEqual(o.status, 0)
+        XCTAssertTrue(o.stdout.contains("variant: dcgan"))
+        XCTAssertTrue(o.stdout.contains("  steps: 7"))
+        XCTAssertTrue(o.stdout.contains("  batch_size: 64"))
+    }
+
+    func testKilledRunResumesToBitIdenticalWeights() throws {
+        let whole = temp("whole"), killed = temp("killed")
+        defer { for d in [whole, killed] { try? FileManager.default.removeItem(atPath: d) } }
+        XCTAssertEqual(try run(["train", "dcgan-fashion", "--out", whole, "--steps", "20"] + small).status, 0)
+
+        let (p, _, _) = try start(["train", "dcgan-fashion", "--out", killed, "--steps", "20"] + small)
+        waitFor(killed + "/checkpoints/step-000000010/state.json")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .uncaughtSignal)
+        let resumed = try run(["train", "--resume", killed, "--steps", "20"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stderr.contains("resumed from"), resumed.stderr)
+        for file in ["G.safetensors", "D.safetensors", "optimizers.safetensors"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: "\(whole)/checkpoints/step-000000020/\(file)"))
+            let b = try Data(contentsOf: URL(fileURLWithPath: "\(killed)/checkpoints/step-000000020/\(file)"))
+            XCTAssertEqual(a, b, "\(file) differs after kill and resume")
+        }
+    }
+
+    func testSIGINTWritesACheckpointAndExits130() throws {
+        let dir = temp("sigint")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (p, _, err) = try start(["train", "dcgan-fashion", "--out", dir, "--steps", "100000"] + small)
+        waitFor(dir + "/checkpoints/step-000000005/state.json")
+        kill(p.processIdentifier, SIGINT)
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 130, e)
+        XCTAssertTrue(e.contains("interrupted at step"), e)
+        let checkpoints = try FileManager.default.contentsOfDirectory(atPath: dir + "/checkpoints").filter { !$0.hasSuffix(".tmp") }
+        XCTAssertFalse(checkpoints.isEmpty)
+        // Sampling from the interrupted run works; a label on an unconditional variant is refused.
+        let sample = try run(["sample", "--checkpoint", dir, "--count", "4", "--out", dir + "/s.png", "--npy", dir + "/s.npy"])
+        XCTAssertEqual(sample.status, 0, sample.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/s.png"))
+        let labels = try run(["sample", "--checkpoint", dir, "--labels", "1"])
+        XCTAssertEqual(labels.status, 1)
+        XCTAssertTrue(labels.stderr.contains("not a conditional variant"), labels.stderr)
+        let strip = try run(["interpolate", "--checkpoint", dir, "--frames", "5", "--out", dir + "/i.png"])
+        XCTAssertEqual(strip.status, 0, strip.stderr)
+    }
+
+    func testLabelOutsideTheClassRangeIsRefused() throws {
+        let dir = temp("cgan")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(try run(["train", "cgan-fashion", "--out", dir, "--steps", "2"] + small).status, 0)
+        let ok = try run(["sample", "--checkpoint", dir, "--labels", "0,9", "--count", "4", "--out", dir + "/s.png"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let bad = try run(["sample", "--checkpoint", dir, "--labels", "3,10"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("\"10\" is not a class in 0..<10"), bad.stderr)
+    }
+}
