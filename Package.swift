@@ -17,6 +17,8 @@ var targets: [Target] = [
     ),
     .target(name: "GANTensor", dependencies: ["CBLAS"], swiftSettings: engineSettings),
     .target(name: "GANData", dependencies: ["GANTensor", "CImageCodecs"], swiftSettings: engineSettings),
+    .target(name: "GANMetrics", dependencies: ["GANTensor", "GANData"], path: "Sources/GANMetrics",
+            swiftSettings: engineSettings),
     .target(
         name: "GANCore",
         dependencies: ["GANTensor", "GANData", .product(name: "Yams", package: "Yams")]
@@ -30,6 +32,7 @@ var targets: [Target] = [
     ),
     .testTarget(name: "GANTensorTests", dependencies: ["GANTensor"], exclude: ["Fixtures"]),
     .testTarget(name: "GANDataTests", dependencies: ["GANData", "GANTensor"]),
+    .testTarget(name: "GANMetricsTests", dependencies: ["GANMetrics", "GANTensor", "GANData"]),
     .testTarget(name: "GANCoreTests", dependencies: ["GANCore", "GANData", "GANTensor"]),
     .testTarget(
         name: "VariantTests",
@@ -47,6 +50,7 @@ let package = Package(
         .library(name: "GANTensor", targets: ["GANTensor"]),
         .library(name: "GANData", targets: ["GANData"]),
         .library(name: "GANCore", targets: ["GANCore"]),
+        .library(name: "GANMetrics", targets: ["GANMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
