@@ -50,8 +50,8 @@ final class SampleSheet {
 }
 
 /// 2-D points as a black-on-white scatter plot over [-limit, limit]^2 (the mixtures' range).
-enum ScatterPlot {
-    static func png(points: Tensor, size: Int, limit: Float = 5) throws -> ([UInt8], Int) {
+public enum ScatterPlot {
+    public static func png(points: Tensor, size: Int, limit: Float = 5) throws -> ([UInt8], Int) {
         var pixels = [UInt8](repeating: 255, count: size * size * 3)
         let n = points.shape[0], d = points.shape[1]
         let span = 2 * Swift.max(limit, points.scalars.map { Swift.abs($0) }.filter(\.isFinite).max() ?? limit)

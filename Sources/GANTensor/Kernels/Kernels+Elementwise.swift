@@ -4,6 +4,7 @@ import Foundation
 /// their forward and express their backward in differentiable ops.
 public enum Kernels {
     /// y = f(x) elementwise.
+    @inline(__always)
     public static func map(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
         let y = Tensor(uninitialized: x.shape)
         let xp = x.data, yp = y.data
@@ -14,6 +15,7 @@ public enum Kernels {
     }
 
     /// z = f(x, y) elementwise on two tensors of the same shape.
+    @inline(__always)
     public static func zip(_ x: Tensor, _ y: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
         let z = Tensor(uninitialized: x.shape)
         let xp = x.data, yp = y.data, zp = z.data
@@ -24,6 +26,7 @@ public enum Kernels {
     }
 
     /// z = f(a, b) with NumPy broadcasting into `shape` (already validated by the caller).
+    @inline(__always)
     public static func broadcastZip(_ a: Tensor, _ b: Tensor, into shape: [Int],
                                     _ f: (Float, Float) -> Float) -> Tensor {
         if a.shape == b.shape { return zip(a, b, f) }
