@@ -1,106 +1,105 @@
 import Foundation
 import GANTensor
 
-/// A parametric chair made of boxes (seat, back, legs, optional arms), and a small software
-/// rasterizer for it: orthographic view at an azimuth and elevation, z-buffer, Lambert shading from
-/// one directional light plus ambient, white background, and a foreground mask.
-public struct ChairModel: Sendable {
-    public struct Box: Sendable { var centre: SIMD3<Float>; var size: SIMD3<Float>; var colour: SIMD3<Float> }
-    public var boxes: [Box]
+/// A small software rasterizer for box models: a perspective camera on a sphere around the origin
+/// (azimuth about the vertical axis, elevation above the horizon), back-face culling, a z-buffer on
+/// inverse depth, flat Lambert shading from a light fixed to the camera (upper left, in front)
+/// plus ambient, `supersample` x `supersample` samples per pixel. Models are expected inside the
+/// unit sphere. The mask is 1 where at least half of a pixel's samples hit the model; there the
+/// image is the mean colour of the samples that hit, elsewhere pure white, so
+/// image = mask * colour + (1 - mask) * white holds exactly.
+public enum ChairRenderer {
+    /// Camera distance from the origin in model units (the model fits the unit sphere).
+    static let distance: Float = 3.5
+    /// Fraction of the half-frame the unit sphere's silhouette spans.
+    static let silhouette: Float = 0.98
+    static let ambient: Float = 0.4
+    static let lightInView = normalized([-0.4, 0.55, 0.75])
 
-    /// Class `k` fixes the style (proportions, legs, back, arms, colours); `instance` jitters it.
-    public init(classID k: Int, instance: Int, seed: UInt64) {
-        let styleRNG = RandomGenerator(seed: seed, stream: 0x4348_0000 &+ UInt64(k))
-        let jitterRNG = RandomGenerator(seed: seed, stream: 0x4349_0000 &+ UInt64(k) &* 1000 &+ UInt64(instance))
-        func u(_ r: RandomGenerator, _ lo: Float, _ hi: Float) -> Float { lo + (hi - lo) * r.nextFloat() }
-        func j(_ v: Float) -> Float { v * u(jitterRNG, 0.92, 1.08) }
-        let width = j(u(styleRNG, 0.8, 1.2)), depth = j(u(styleRNG, 0.7, 1.1))
-        let seatHeight = j(u(styleRNG, 0.7, 1.0)), seatThick = u(styleRNG, 0.08, 0.2)
-        let backHeight = j(u(styleRNG, 0.5, 1.3)), backThick = u(styleRNG, 0.06, 0.16)
-        let legThick = u(styleRNG, 0.06, 0.16), pedestal = k % 5 == 4, arms = k % 3 == 1
-        let seatColour = SIMD3<Float>(u(styleRNG, 0.1, 0.9), u(styleRNG, 0.1, 0.9), u(styleRNG, 0.1, 0.9))
-        let legColour = styleRNG.nextFloat() < 0.5 ? seatColour * 0.6 : SIMD3<Float>(repeating: u(styleRNG, 0.1, 0.4))
-        var b: [Box] = []
-        b.append(Box(centre: [0, seatHeight, 0], size: [width, seatThick, depth], colour: seatColour))
-        b.append(Box(centre: [0, seatHeight + backHeight / 2, -depth / 2 + backThick / 2], size: [width, backHeight, backThick], colour: seatColour * 0.9))
-        if pedestal {
-            b.append(Box(centre: [0, seatHeight / 2, 0], size: [legThick * 1.5, seatHeight, legThick * 1.5], colour: legColour))
-            b.append(Box(centre: [0, 0.03, 0], size: [width * 0.9, 0.06, depth * 0.9], colour: legColour))
-        } else {
-            for sx in [-1, 1] as [Float] {
-                for sz in [-1, 1] as [Float] {
-                    b.append(Box(centre: [sx * (width - legThick) / 2, seatHeight / 2, sz * (depth - legThick) / 2],
-                                 size: [legThick, seatHeight, legThick], colour: legColour))
-                }
+    /// RGB [3, size, size] in [-1, 1] and the mask [1, size, size] in {0, 1}. Angles in radians;
+    /// azimuth 0 looks at the model's +z side (a chair's front).
+    public static func render(_ boxes: [RenderBox], size: Int, azimuth: Float, elevation: Float,
+                              augmentation: ChairAugmentation = .identity, supersample: Int = 2) -> (image: Tensor, mask: Tensor) {
+        let ss = Swift.max(1, supersample), n = size * ss
+        let camera = distance * SIMD3<Float>(sin(azimuth) * cos(elevation), sin(elevation), cos(azimuth) * cos(elevation))
+        let forward = -normalized(camera)
+        let right = normalized(cross(forward, [0, 1, 0])), up = cross(right, forward)
+        let light = normalized(right * lightInView.x + up * lightInView.y - forward * lightInView.z)
+        let focal = silhouette * (distance * distance - 1).squareRoot()
+
+        var depth = [Float](repeating: 0, count: n * n)  // inverse depth; 0 = nothing
+        var colour = [SIMD3<Float>](repeating: .zero, count: n * n)
+        for box in boxes {
+            let corners = box.corners
+            // Screen position (pixels of the supersampled raster) and inverse depth per corner.
+            let projected = corners.map { p -> SIMD3<Float> in
+                let d = dot(p - camera, forward)
+                let (x, y) = augmentation.apply(focal * dot(p, right) / d, focal * dot(p, up) / d)
+                return [(x + 1) / 2 * Float(n), (1 - y) / 2 * Float(n), 1 / d]
+            }
+            let base = augmentation.apply(colour: box.colour)
+            for face in box.faces {
+                let centre = face.corners.reduce(SIMD3<Float>.zero) { $0 + corners[$1] } / 4
+                guard dot(face.normal, camera - centre) > 0 else { continue }  // faces away
+                let shade = ambient + (1 - ambient) * Swift.max(0, dot(face.normal, light))
+                let c = base * shade
+                let q = face.corners.map { projected[$0] }
+                fill(q[0], q[1], q[2], c, n, &depth, &colour)
+                fill(q[0], q[2], q[3], c, n, &depth, &colour)
             }
         }
-        if arms {
-            for sx in [-1, 1] as [Float] {
-                b.append(Box(centre: [sx * width / 2, seatHeight + 0.25, 0], size: [0.08, 0.08, depth], colour: legColour))
-                b.append(Box(centre: [sx * width / 2, seatHeight + 0.12, depth / 2 - 0.05], size: [0.06, 0.25, 0.06], colour: legColour))
-            }
-        }
-        boxes = b
+        return resolve(depth, colour, size: size, supersample: ss)
     }
 
-    /// RGB [3, size, size] in [-1, 1] on white, and the mask [1, size, size] in {0, 1}.
-    public func render(size: Int, azimuth: Float, elevation: Float) -> (image: Tensor, mask: Tensor) {
-        let image = Tensor(repeating: 1, shape: [3, size, size]), mask = Tensor(zeros: [1, size, size])
-        var depthBuffer = [Float](repeating: -.infinity, count: size * size)
-        let (ca, sa, ce, se) = (cos(azimuth), sin(azimuth), cos(elevation), sin(elevation))
-        // View transform: rotate about y by the azimuth, then tilt by the elevation; centre the chair.
-        func view(_ p: SIMD3<Float>) -> SIMD3<Float> {
-            let q = SIMD3<Float>(p.x, p.y - 0.9, p.z)
-            let x = ca * q.x + sa * q.z, z = -sa * q.x + ca * q.z
-            return SIMD3<Float>(x, ce * q.y - se * z, se * q.y + ce * z)
-        }
-        let light = simd_normalize3(SIMD3<Float>(0.4, 0.8, 0.6))
-        let scale = Float(size) / 2.6
-        for box in boxes {
-            let h = box.size / 2
-            let corners = (0..<8).map { i -> SIMD3<Float> in
-                view(box.centre + SIMD3<Float>(i & 1 == 0 ? -h.x : h.x, i & 2 == 0 ? -h.y : h.y, i & 4 == 0 ? -h.z : h.z))
+    /// Scan-converts one triangle (pixel centres at +0.5) into the buffers, nearest wins.
+    static func fill(_ a: SIMD3<Float>, _ b: SIMD3<Float>, _ c: SIMD3<Float>, _ rgb: SIMD3<Float>, _ n: Int,
+                     _ depth: inout [Float], _ colour: inout [SIMD3<Float>]) {
+        let area = (b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y)
+        guard Swift.abs(area) > 1e-9 else { return }
+        let x0 = Swift.max(0, Int((Swift.min(a.x, b.x, c.x) - 0.5).rounded(.up)))
+        let x1 = Swift.min(n - 1, Int((Swift.max(a.x, b.x, c.x) - 0.5).rounded(.down)))
+        let y0 = Swift.max(0, Int((Swift.min(a.y, b.y, c.y) - 0.5).rounded(.up)))
+        let y1 = Swift.min(n - 1, Int((Swift.max(a.y, b.y, c.y) - 0.5).rounded(.down)))
+        guard x0 <= x1, y0 <= y1 else { return }
+        let inv = 1 / area
+        for y in y0...y1 {
+            let py = Float(y) + 0.5
+            for x in x0...x1 {
+                let px = Float(x) + 0.5
+                let wa = ((b.x - px) * (c.y - py) - (c.x - px) * (b.y - py)) * inv
+                let wb = ((c.x - px) * (a.y - py) - (a.x - px) * (c.y - py)) * inv
+                let wc = 1 - wa - wb
+                guard wa >= 0, wb >= 0, wc >= 0 else { continue }
+                // Inverse depth is affine in screen space under perspective.
+                let z = wa * a.z + wb * b.z + wc * c.z
+                let i = y * n + x
+                if z > depth[i] {
+                    depth[i] = z
+                    colour[i] = rgb
+                }
             }
-            // Faces as corner indices, with their outward normals in model space.
-            let faces: [([Int], SIMD3<Float>)] = [([0, 2, 6, 4], [-1, 0, 0]), ([1, 3, 7, 5], [1, 0, 0]), ([0, 1, 5, 4], [0, -1, 0]),
-                                                  ([2, 3, 7, 6], [0, 1, 0]), ([0, 1, 3, 2], [0, 0, -1]), ([4, 5, 7, 6], [0, 0, 1])]
-            for (idx, n) in faces {
-                let vn = view(n + SIMD3<Float>(0, 0.9, 0))
-                let shade = 0.35 + 0.65 * Swift.max(0, simd_dot3(vn, light))
-                let colour = box.colour * shade
-                let pts = idx.map { corners[$0] }
-                for tri in [[pts[0], pts[1], pts[2]], [pts[0], pts[2], pts[3]]] {
-                    rasterize(tri, scale: scale, size: size) { x, y, z in
-                        let o = y * size + x
-                        guard z > depthBuffer[o] else { return }
-                        depthBuffer[o] = z
-                        for k in 0..<3 { image.data[k * size * size + o] = colour[k] * 2 - 1 }
-                        mask.data[o] = 1
+        }
+    }
+
+    static func resolve(_ depth: [Float], _ colour: [SIMD3<Float>], size: Int, supersample ss: Int) -> (image: Tensor, mask: Tensor) {
+        let n = size * ss, plane = size * size
+        let image = Tensor(repeating: 1, shape: [3, size, size]), mask = Tensor(zeros: [1, size, size])
+        for y in 0..<size {
+            for x in 0..<size {
+                var hits = 0
+                var sum = SIMD3<Float>.zero
+                for dy in 0..<ss {
+                    for dx in 0..<ss {
+                        let i = (y * ss + dy) * n + x * ss + dx
+                        if depth[i] > 0 { hits += 1; sum += colour[i] }
                     }
                 }
+                guard 2 * hits >= ss * ss, hits > 0 else { continue }
+                let o = y * size + x, mean = sum / Float(hits)
+                mask.data[o] = 1
+                for k in 0..<3 { image.data[k * plane + o] = 2 * mean[k] - 1 }
             }
         }
         return (image, mask)
     }
-
-    private func rasterize(_ t: [SIMD3<Float>], scale: Float, size: Int, _ plot: (Int, Int, Float) -> Void) {
-        let p = t.map { SIMD2<Float>($0.x * scale + Float(size) / 2, Float(size) / 2 - $0.y * scale) }
-        let area = (p[1].x - p[0].x) * (p[2].y - p[0].y) - (p[2].x - p[0].x) * (p[1].y - p[0].y)
-        guard abs(area) > 1e-6 else { return }
-        let minX = Swift.max(0, Int(Swift.min(p[0].x, p[1].x, p[2].x))), maxX = Swift.min(size - 1, Int(Swift.max(p[0].x, p[1].x, p[2].x)))
-        let minY = Swift.max(0, Int(Swift.min(p[0].y, p[1].y, p[2].y))), maxY = Swift.min(size - 1, Int(Swift.max(p[0].y, p[1].y, p[2].y)))
-        guard minX <= maxX, minY <= maxY else { return }
-        for y in minY...maxY {
-            for x in minX...maxX {
-                let c = SIMD2<Float>(Float(x) + 0.5, Float(y) + 0.5)
-                let w0 = ((p[1].x - c.x) * (p[2].y - c.y) - (p[2].x - c.x) * (p[1].y - c.y)) / area
-                let w1 = ((p[2].x - c.x) * (p[0].y - c.y) - (p[0].x - c.x) * (p[2].y - c.y)) / area
-                let w2 = 1 - w0 - w1
-                if w0 >= 0, w1 >= 0, w2 >= 0 { plot(x, y, w0 * t[0].z + w1 * t[1].z + w2 * t[2].z) }
-            }
-        }
-    }
 }
-
-@inline(__always) func simd_dot3(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float { (a * b).sum() }
-@inline(__always) func simd_normalize3(_ a: SIMD3<Float>) -> SIMD3<Float> { a / simd_dot3(a, a).squareRoot() }

@@ -1,70 +1,70 @@
 import GANTensor
 
-/// edges2fashion: each image's edge map (A) paired with the image (B), as edges2shoes was made
-/// (Isola et al. 2017 used HED edges; here Sobel gradient magnitude on the [0, 1] image, thresholded
-/// at 0.25 of its maximum, drawn as black lines on white).
+/// edges2fashion (after pix2pix's edges2shoes): "A" = the edge map of the base sample's "image"
+/// (EdgeMap.sobel: black lines on white, [1, H, W]), "B" = the image itself; the label is kept.
 public final class EdgesPairedDataset: Dataset, @unchecked Sendable {
     public let base: any Dataset
+    public let threshold: Float
     public var name: String { "edges2(\(base.name))" }
     public var count: Int { base.count }
     public var classCount: Int? { base.classCount }
 
-    public init(base: any Dataset) { self.base = base }
+    public init(base: any Dataset, threshold: Float = 0.5) {
+        self.base = base
+        self.threshold = threshold
+    }
 
     public func sample(at index: Int, rng: RandomGenerator) throws -> Sample {
         let s = try base.sample(at: index, rng: rng)
         guard let image = s["image"], image.rank == 3 else {
-            throw DataError.invalid(path: base.name, reason: "edges2: sample \(index) has no [C,H,W] image")
+            throw DataError.invalid(path: base.name, reason: "edges2: sample \(index) has no \"image\" [C, H, W]")
         }
-        return Sample(["A": Self.edges(ImageOps.grayscale(image)), "B": image], label: s.label)
-    }
-
-    static func edges(_ gray: Tensor) -> Tensor {
-        let h = gray.shape[1], w = gray.shape[2]
-        let out = Tensor(repeating: 1, shape: [1, h, w])
-        func at(_ y: Int, _ x: Int) -> Float { (gray.data[Swift.min(Swift.max(y, 0), h - 1) * w + Swift.min(Swift.max(x, 0), w - 1)] + 1) / 2 }
-        var mag = [Float](repeating: 0, count: h * w)
-        for y in 0..<h {
-            for x in 0..<w {
-                let gx = at(y - 1, x + 1) + 2 * at(y, x + 1) + at(y + 1, x + 1) - at(y - 1, x - 1) - 2 * at(y, x - 1) - at(y + 1, x - 1)
-                let gy = at(y + 1, x - 1) + 2 * at(y + 1, x) + at(y + 1, x + 1) - at(y - 1, x - 1) - 2 * at(y - 1, x) - at(y - 1, x + 1)
-                mag[y * w + x] = (gx * gx + gy * gy).squareRoot()
-            }
-        }
-        let threshold = 0.25 * (mag.max() ?? 0)
-        if threshold > 0 { for i in 0..<(h * w) where mag[i] > threshold { out.data[i] = -1 } }
-        return out
+        return Sample(["A": try EdgeMap.sobel(image, threshold: threshold), "B": image], label: s.label)
     }
 }
 
-/// Two unpaired domains from one labelled dataset (e.g. sneakers and ankle boots): "A" from class A
-/// by index, "B" a class-B sample chosen by the sample's generator.
+/// Two unpaired domains cut from one labelled dataset (e.g. Fashion-MNIST sneakers and ankle boots)
+/// for CycleGAN-style training. As CycleGAN's unaligned loader: sample i holds "A" = the
+/// (i mod |A|)-th class-A image and "B" = a class-B image chosen by the sample's generator; the
+/// length is max(|A|, |B|). Samples carry no label.
 public final class TwoDomainDataset: Dataset, @unchecked Sendable {
     public let base: any Dataset
     public let indicesA: [Int], indicesB: [Int]
     public let name: String
     public var count: Int { Swift.max(indicesA.count, indicesB.count) }
 
-    public init(base: any Dataset, classA: Int, classB: Int) throws {
-        self.base = base
+    /// Finds each class's samples by reading every label once.
+    public convenience init(base: any Dataset, classA: Int, classB: Int) throws {
         var a: [Int] = [], b: [Int] = []
         let probe = RandomGenerator(seed: 0)
         for i in 0..<base.count {
             let label = try base.sample(at: i, rng: probe).label
             if label == classA { a.append(i) } else if label == classB { b.append(i) }
         }
-        guard !a.isEmpty, !b.isEmpty else {
-            throw DataError.invalid(path: base.name, reason: "class \(a.isEmpty ? classA : classB) has no samples")
+        try self.init(base: base, indicesA: a, indicesB: b, name: "\(base.name) class \(classA) <-> \(classB)")
+    }
+
+    public init(base: any Dataset, indicesA: [Int], indicesB: [Int], name: String? = nil) throws {
+        for (domain, indices) in [("A", indicesA), ("B", indicesB)] {
+            guard !indices.isEmpty else { throw DataError.invalid(path: base.name, reason: "domain \(domain) has no samples") }
+            guard indices.allSatisfy({ (0..<base.count).contains($0) }) else {
+                throw DataError.option(name: "indices\(domain)", reason: "indices outside 0..<\(base.count) of \(base.name)")
+            }
         }
-        indicesA = a
-        indicesB = b
-        name = "\(base.name) classes \(classA)->\(classB)"
+        self.base = base
+        self.indicesA = indicesA
+        self.indicesB = indicesB
+        self.name = name ?? "\(base.name) two domains"
     }
 
     public func sample(at index: Int, rng: RandomGenerator) throws -> Sample {
+        guard (0..<count).contains(index) else { throw DataError.option(name: "index", reason: "\(index) outside 0..<\(count) in \(name)") }
+        let other = indicesB[rng.nextInt(below: indicesB.count)]
         let a = try base.sample(at: indicesA[index % indicesA.count], rng: rng)
-        let b = try base.sample(at: indicesB[rng.nextInt(below: indicesB.count)], rng: rng)
-        guard let x = a["image"], let y = b["image"] else { throw DataError.invalid(path: base.name, reason: "samples need images") }
+        let b = try base.sample(at: other, rng: rng)
+        guard let x = a["image"], let y = b["image"] else {
+            throw DataError.invalid(path: base.name, reason: "two domains: samples \(indicesA[index % indicesA.count]) and \(other) need an \"image\"")
+        }
         return Sample(["A": x, "B": y])
     }
 }

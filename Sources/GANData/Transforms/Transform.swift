@@ -1,79 +1,110 @@
 import GANTensor
 
-/// An augmentation of whole samples: each image tensor of a sample ("image", "A", "B", "mask") gets
-/// the same geometric decision (one crop offset, one flip), drawn once from the sample's generator,
-/// so pairs stay aligned.
+/// An augmentation of whole samples. A transform draws its random decisions once per sample from
+/// the sample's generator and applies them to every image tensor of the sample, so "A" and "B" of
+/// a pair (or "image" and "mask") get the same crop and the same flip.
+///
+/// Which tensors a transform touches: geometric ones (resize, crops, flip, pad) act on every rank-3
+/// tensor; colour ones (grayscale, rgb, normalize) on every rank-3 tensor except "mask". A resized
+/// "mask" is re-binarised at 0.5 so it stays in {0, 1}.
 public struct Transform: @unchecked Sendable {
     public let apply: (Sample, RandomGenerator) throws -> Sample
 
     public init(_ apply: @escaping (Sample, RandomGenerator) throws -> Sample) { self.apply = apply }
 
+    /// This transform, then `next`, with the same generator.
     public func then(_ next: Transform) -> Transform {
         Transform { s, rng in try next.apply(try self.apply(s, rng), rng) }
     }
 
     public static let identity = Transform { s, _ in s }
 
-    /// Maps every [C,H,W] image tensor of a sample.
-    static func images(_ f: @escaping (Tensor) throws -> Tensor) -> (Sample) throws -> Sample {
-        { s in
-            var out = s
-            for (k, t) in s.tensors where t.rank == 3 { out.tensors[k] = try f(t) }
-            return out
+    static func isImage(_ t: Tensor) -> Bool { t.rank == 3 }
+
+    /// Maps the chosen tensors of a sample with `f(name, tensor)`.
+    static func map(_ s: Sample, colour: Bool, _ f: (String, Tensor) throws -> Tensor) throws -> Sample {
+        var out = s
+        for (name, t) in s.tensors where isImage(t) && !(colour && name == "mask") { out.tensors[name] = try f(name, t) }
+        return out
+    }
+
+    /// The common height and width of a sample's images (a random crop needs one).
+    static func imageSize(_ s: Sample, _ op: String) throws -> (Int, Int)? {
+        let sizes = Set(s.tensors.values.filter(isImage).map { [$0.shape[1], $0.shape[2]] })
+        guard sizes.count <= 1 else {
+            throw DataError.option(name: op, reason: "the sample's images differ in size \(sizes.sorted { $0.lexicographicallyPrecedes($1) }); one crop cannot fit all")
+        }
+        return sizes.first.map { ($0[0], $0[1]) }
+    }
+
+    // MARK: Geometric
+
+    public static func resize(height: Int, width: Int, antialias: Bool = false) -> Transform {
+        Transform { s, _ in
+            try map(s, colour: false) { name, t in
+                let r = try ImageOps.resize(t, height: height, width: width, antialias: antialias)
+                if name == "mask" { for i in 0..<r.count { r.data[i] = r.data[i] >= 0.5 ? 1 : 0 } }
+                return r
+            }
         }
     }
 
-    public static func resize(_ size: Int) -> Transform {
-        let f = images { ImageOps.resize($0, height: size, width: size) }
-        return Transform { s, _ in try f(s) }
+    public static func resize(_ size: Int) -> Transform { resize(height: size, width: size) }
+
+    public static func centerCrop(height: Int, width: Int) -> Transform {
+        Transform { s, _ in try map(s, colour: false) { _, t in try ImageOps.centerCrop(t, height: height, width: width) } }
     }
 
-    public static func centerCrop(_ size: Int) -> Transform {
-        let f = images { t in try ImageOps.crop(t, top: (t.shape[1] - size) / 2, left: (t.shape[2] - size) / 2, height: size, width: size) }
-        return Transform { s, _ in try f(s) }
-    }
+    public static func centerCrop(_ size: Int) -> Transform { centerCrop(height: size, width: size) }
 
-    public static func randomCrop(_ size: Int) -> Transform {
+    /// One uniformly drawn offset (top first, then left) for all images of the sample.
+    public static func randomCrop(height: Int, width: Int) -> Transform {
         Transform { s, rng in
-            guard let ref = s.tensors.values.first(where: { $0.rank == 3 }) else { return s }
-            guard ref.shape[1] >= size, ref.shape[2] >= size else {
-                throw DataError.option(name: "random_crop=\(size)", reason: "image is only \(ref.shape[1])x\(ref.shape[2])")
+            guard let (h, w) = try imageSize(s, "random_crop") else { return s }
+            guard h >= height, w >= width else {
+                throw DataError.option(name: "random_crop", reason: "\(height)x\(width) is larger than the image \(h)x\(w)")
             }
-            let top = rng.nextInt(below: ref.shape[1] - size + 1), left = rng.nextInt(below: ref.shape[2] - size + 1)
-            return try images { try ImageOps.crop($0, top: top, left: left, height: size, width: size) }(s)
+            let top = rng.nextInt(below: h - height + 1), left = rng.nextInt(below: w - width + 1)
+            return try map(s, colour: false) { _, t in try ImageOps.crop(t, top: top, left: left, height: height, width: width) }
         }
     }
 
-    public static let horizontalFlip = Transform { s, rng in
-        rng.nextFloat() < 0.5 ? try images { ImageOps.flipHorizontal($0) }(s) : s
+    public static func randomCrop(_ size: Int) -> Transform { randomCrop(height: size, width: size) }
+
+    /// pix2pix's jitter (Isola et al. 2017, Sec. 6.2): resize to `load` (286), random crop `crop` (256).
+    public static func pix2pixJitter(load: Int = 286, crop: Int = 256) -> Transform {
+        resize(load).then(randomCrop(crop))
     }
 
-    public static let grayscale = Transform { s, _ in try images { ImageOps.grayscale($0) }(s) }
-    public static let rgb = Transform { s, _ in try images { ImageOps.rgb($0) }(s) }
-    public static func pad(_ p: Int) -> Transform { Transform { s, _ in try images { ImageOps.pad($0, p) }(s) } }
+    /// Flips every image of the sample, or none, with probability `p` (one draw per sample).
+    public static func horizontalFlip(probability p: Float = 0.5) -> Transform {
+        Transform { s, rng in
+            rng.nextFloat() < p ? try map(s, colour: false) { _, t in try ImageOps.flipHorizontal(t) } : s
+        }
+    }
 
-    public static let names = ["resize=N", "center_crop=N", "random_crop=N", "hflip", "grayscale", "rgb", "pad=N"]
+    public static let horizontalFlip = horizontalFlip(probability: 0.5)
 
-    /// Builds a transform from recipe strings such as ["resize=286", "random_crop=256", "hflip"].
-    public static func parse(_ specs: [String]) throws -> Transform {
-        try specs.reduce(Transform.identity) { t, spec in
-            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-            let number = parts.count == 2 ? Int(parts[1]) : nil
-            func sized(_ make: (Int) -> Transform) throws -> Transform {
-                guard let n = number, n > 0 else { throw DataError.option(name: "transforms", reason: "\"\(spec)\" needs a positive size, e.g. \(parts[0])=64") }
-                return t.then(make(n))
-            }
-            switch parts[0] {
-            case "resize": return try sized(resize)
-            case "center_crop": return try sized(centerCrop)
-            case "random_crop": return try sized(randomCrop)
-            case "pad": return try sized(pad)
-            case "hflip": return t.then(horizontalFlip)
-            case "grayscale": return t.then(grayscale)
-            case "rgb": return t.then(rgb)
-            default:
-                throw DataError.option(name: "transforms", reason: "unknown transform \"\(spec)\"; valid: \(names.joined(separator: ", "))")
+    public static func pad(top: Int, bottom: Int, left: Int, right: Int, mode: ImageOps.PadMode = .constant(-1)) -> Transform {
+        Transform { s, _ in
+            try map(s, colour: false) { name, t in
+                // A mask is padded with background (0), whatever constant fills the image.
+                let m = name == "mask" && mode.isConstant ? .constant(0) : mode
+                return try ImageOps.pad(t, top: top, bottom: bottom, left: left, right: right, mode: m)
             }
         }
+    }
+
+    public static func pad(_ amount: Int, mode: ImageOps.PadMode = .constant(-1)) -> Transform {
+        pad(top: amount, bottom: amount, left: amount, right: amount, mode: mode)
+    }
+
+    // MARK: Colour
+
+    public static let grayscale = Transform { s, _ in try map(s, colour: true) { _, t in try ImageOps.grayscale(t) } }
+    public static let rgb = Transform { s, _ in try map(s, colour: true) { _, t in try ImageOps.rgb(t) } }
+
+    public static func normalize(mean: [Float], std: [Float]) -> Transform {
+        Transform { s, _ in try map(s, colour: true) { _, t in try ImageOps.normalize(t, mean: mean, std: std) } }
     }
 }
