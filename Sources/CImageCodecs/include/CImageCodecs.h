@@ -8,14 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum {
-    GK_OK = 0,
-    GK_ERR_CORRUPT = 1,     /* malformed or truncated input */
-    GK_ERR_UNSUPPORTED = 2, /* well-formed but not handled (e.g. CMYK JPEG) */
-    GK_ERR_TOO_LARGE = 3,   /* dimensions or output size over the limits */
-    GK_ERR_MEMORY = 4,      /* allocation failed */
-    GK_ERR_ARGUMENT = 5     /* bad arguments from the caller */
-};
+#define GK_OK 0
+#define GK_ERR_CORRUPT 1     /* malformed or truncated input */
+#define GK_ERR_UNSUPPORTED 2 /* well-formed but not handled (e.g. CMYK JPEG) */
+#define GK_ERR_TOO_LARGE 3   /* dimensions or output size over the limits */
+#define GK_ERR_MEMORY 4      /* allocation failed */
+#define GK_ERR_ARGUMENT 5    /* bad arguments from the caller */
 
 /* Largest image accepted, in pixels (2^28), checked before any pixel buffer is allocated. */
 #define GK_MAX_PIXELS ((uint64_t)1 << 28)
