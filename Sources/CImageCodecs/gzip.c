@@ -83,3 +83,37 @@ int gk_gzip_inflate(const uint8_t *data, size_t size, size_t maxout, uint8_t **o
     *outsize = used;
     return GK_OK;
 }
+
+int gk_gzip_deflate(const uint8_t *data, size_t size, int level, uint8_t **out, size_t *outsize,
+                    char *err, size_t errcap) {
+    if ((!data && size > 0) || !out || !outsize) return gk_fail(err, errcap, GK_ERR_ARGUMENT, "null argument");
+    *out = NULL;
+    *outsize = 0;
+    if (level < 0 || level > 9) return gk_fail(err, errcap, GK_ERR_ARGUMENT, "gzip level must be 0...9");
+    if (size > UINT32_MAX) return gk_fail(err, errcap, GK_ERR_TOO_LARGE, "input over 4 GiB");
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return gk_fail(err, errcap, GK_ERR_MEMORY, "deflateInit2 failed");
+    /* deflateBound does not count the gzip wrapper's 18 bytes. */
+    size_t cap = deflateBound(&zs, (uLong)size) + 32;
+    uint8_t *buf = (uint8_t *)malloc(cap);
+    if (!buf) {
+        deflateEnd(&zs);
+        return gk_fail(err, errcap, GK_ERR_MEMORY, "out of memory");
+    }
+    zs.next_in = (Bytef *)data;
+    zs.avail_in = (uInt)size;
+    zs.next_out = buf;
+    zs.avail_out = (uInt)(cap > UINT32_MAX ? UINT32_MAX : cap);
+    int ret = deflate(&zs, Z_FINISH);
+    size_t produced = cap - zs.avail_out;
+    deflateEnd(&zs);
+    if (ret != Z_STREAM_END) {
+        free(buf);
+        return gk_fail(err, errcap, GK_ERR_MEMORY, "deflate failed (%d)", ret);
+    }
+    *out = buf;
+    *outsize = produced;
+    return GK_OK;
+}

@@ -46,4 +46,8 @@ int gk_jpeg_encode(const uint8_t *pixels, int width, int height, int channels, i
 int gk_gzip_inflate(const uint8_t *data, size_t size, size_t maxout, uint8_t **out, size_t *outsize,
                     char *err, size_t errcap);
 
+/* `data` compressed as one gzip member at zlib `level` (0...9). */
+int gk_gzip_deflate(const uint8_t *data, size_t size, int level, uint8_t **out, size_t *outsize,
+                    char *err, size_t errcap);
+
 #endif

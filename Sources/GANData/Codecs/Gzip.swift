@@ -28,4 +28,16 @@ public enum Gzip {
         let bytes = try FileBytes.read(path)
         return isGzip(bytes) ? try inflate(bytes, path: path) : bytes
     }
+
+    /// `data` compressed as a gzip file (level 0...9).
+    public static func deflate(_ data: [UInt8], level: Int = 6) throws -> [UInt8] {
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        try CodecCall.run(path: "<gzip>", what: "gzip") { err, cap in
+            data.withUnsafeBufferPointer {
+                gk_gzip_deflate($0.baseAddress, $0.count, Int32(level), &out, &size, err, cap)
+            }
+        }
+        return CodecCall.take(out, count: size)
+    }
 }
