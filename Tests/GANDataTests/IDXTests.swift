@@ -19,14 +19,17 @@ final class IDXTests: XCTestCase {
             XCTAssertEqual(ds.classCount, 10)
             XCTAssertEqual(ds.images.shape, [n, 1, 28, 28])
             XCTAssertEqual(ds.classHistogram(), [Int](repeating: n / 10, count: 10))
+            let all = ds.images
             var lo: Float = .infinity, hi: Float = -.infinity
-            for i in 0..<ds.images.count { lo = min(lo, ds.images.data[i]); hi = max(hi, ds.images.data[i]) }
+            withExtendedLifetime(all) {
+                for i in 0..<all.count { lo = min(lo, all.data[i]); hi = max(hi, all.data[i]) }
+            }
             XCTAssertEqual(lo, -1)
             XCTAssertEqual(hi, 1)
             let s = try ds.sample(at: n - 1, rng: rng)
             XCTAssertEqual(s["image"]?.shape, [1, 28, 28])
             XCTAssertEqual(s.label, ds.labels[n - 1])
-            XCTAssertEqual(s["image"]!.scalars, Array(UnsafeBufferPointer(start: ds.images.data + (n - 1) * 784, count: 784)))
+            XCTAssertEqual(s["image"]!.scalars, (0..<784).map { all[flat: (n - 1) * 784 + $0] })
         }
         XCTAssertEqual(FashionMNIST.classNames.count, 10)
         XCTAssertEqual(FashionMNIST.classNames[9], "Ankle boot")
@@ -42,7 +45,7 @@ final class IDXTests: XCTestCase {
         for y in 0..<32 {
             for x in 0..<32 {
                 let inside = (2..<30).contains(y) && (2..<30).contains(x)
-                XCTAssertEqual(b.data[y * 32 + x], inside ? a.data[(y - 2) * 28 + x - 2] : -1)
+                XCTAssertEqual(b[flat: y * 32 + x], inside ? a[flat: (y - 2) * 28 + x - 2] : -1)
             }
         }
         XCTAssertThrowsError(try plain.sample(at: 3, rng: rng))
@@ -127,9 +130,9 @@ final class IDXTests: XCTestCase {
         XCTAssertEqual(ds.labels, [0, 3, 6, 0])
         let s = try ds.sample(at: 2, rng: rng)
         XCTAssertEqual(s["image"]!.shape, [3, 32, 32])
-        XCTAssertEqual(s["image"]!.data[0], 2 / 127.5 - 1)
-        XCTAssertEqual(s["image"]!.data[1024], 102 / 127.5 - 1)
-        XCTAssertEqual(s["image"]!.data[3071], 202 / 127.5 - 1)
+        XCTAssertEqual(s["image"]![flat: 0], 2 / 127.5 - 1)
+        XCTAssertEqual(s["image"]![flat: 1024], 102 / 127.5 - 1)
+        XCTAssertEqual(s["image"]![flat: 3071], 202 / 127.5 - 1)
         XCTAssertEqual(try CIFAR10Binary(files: [dir + "/b1.bin"], limit: 2).count, 2)
 
         try Data(bytes.dropLast()).write(to: URL(fileURLWithPath: dir + "/bad.bin"))
