@@ -118,8 +118,8 @@ int gk_jpeg_encode(const uint8_t *pixels, int width, int height, int channels, i
     if (!pixels || !out || !outsize) return gk_fail(err, errcap, GK_ERR_ARGUMENT, "null argument");
     *out = NULL;
     *outsize = 0;
-    if (channels != 1 && channels != 3)
-        return gk_fail(err, errcap, GK_ERR_ARGUMENT, "JPEG needs 1 or 3 channels, got %d", channels);
+    if (channels != 1 && channels != 3 && channels != 4)
+        return gk_fail(err, errcap, GK_ERR_ARGUMENT, "JPEG needs 1, 3 or 4 (CMYK) channels, got %d", channels);
     if (width <= 0 || height <= 0 || width > JPEG_MAX_DIMENSION || height > JPEG_MAX_DIMENSION)
         return gk_fail(err, errcap, GK_ERR_TOO_LARGE, "bad JPEG size %dx%d", width, height);
     if (quality < 1 || quality > 100)
@@ -141,7 +141,7 @@ int gk_jpeg_encode(const uint8_t *pixels, int width, int height, int channels, i
     cinfo.image_width = (JDIMENSION)width;
     cinfo.image_height = (JDIMENSION)height;
     cinfo.input_components = channels;
-    cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : channels == 3 ? JCS_RGB : JCS_CMYK;
     jpeg_set_defaults(&cinfo);
     jpeg_set_quality(&cinfo, quality, TRUE);
     jpeg_start_compress(&cinfo, TRUE);

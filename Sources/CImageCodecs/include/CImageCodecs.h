@@ -38,7 +38,8 @@ int gk_png_encode(const uint8_t *pixels, int width, int height, int channels, ui
 int gk_jpeg_decode(const uint8_t *data, size_t size, uint8_t **pixels, int *width, int *height,
                    int *channels, char *err, size_t errcap);
 
-/* JPEG from 8-bit gray (1 channel) or RGB (3) pixels, quality 1...100. */
+/* JPEG from 8-bit gray (1 channel), RGB (3) or CMYK (4, for tests of the decoder's refusal)
+   pixels, quality 1...100. */
 int gk_jpeg_encode(const uint8_t *pixels, int width, int height, int channels, int quality,
                    uint8_t **out, size_t *outsize, char *err, size_t errcap);
 
