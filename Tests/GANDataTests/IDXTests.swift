@@ -146,3 +146,19 @@ final class IDXTests: XCTestCase {
         XCTAssertThrowsError(try CIFAR10Binary(files: []))
     }
 }
+
+final class DataBenchTests: XCTestCase {
+    func testBenchProducesRecords() throws {
+        let records = try DataBench.run(batchSize: 8, batches: 3, jpegPairs: 2)
+        XCTAssertEqual(records.map(\.name), ["fashion-mnist.load", "fashion-mnist.batch8", "jpeg256.pair-decode"])
+        XCTAssertEqual(records.map(\.images), [60000, 24, 4])
+        for r in records {
+            XCTAssertNil(r.note)
+            XCTAssertGreaterThan(r.imagesPerSecond, 0)
+            XCTAssertEqual(r.json["name"] as? String, r.name)
+        }
+        let missing = try DataBench.run(fashionMNISTRoot: "/nonexistent", jpegPairs: 1)
+        XCTAssertEqual(missing.count, 2)
+        XCTAssertNotNil(missing[0].note)
+    }
+}
