@@ -28,9 +28,7 @@ final class ImageBank: @unchecked Sendable {
     }
 
     func sample(at index: Int, dataset: String) throws -> Sample {
-        guard index >= 0, index < count else {
-            throw DataError.option(name: "index", reason: "\(index) out of range 0..<\(count) for \(dataset)")
-        }
+        try DataError.checkIndex(index, count: count, dataset: dataset)
         let size = Shape.count(imageShape)
         let out = Tensor(uninitialized: imageShape)
         out.data.update(from: images.data + index * size, count: size)

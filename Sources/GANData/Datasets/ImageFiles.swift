@@ -68,24 +68,38 @@ enum ImageFiles {
         }
         return (first.width, first.height)
     }
+}
 
-    static func checkChannels(_ channels: Int) throws {
+/// What every folder dataset does with a file: decode to [channels,H,W] in [-1, 1], resize to
+/// `size` (height, width) if given; and with a whole sample: apply the user's transform.
+struct FolderImageOptions: Sendable {
+    let channels: Int
+    let size: (Int, Int)?
+    let transform: ImageFolder.Transform?
+
+    init(channels: Int, size: (Int, Int)?, transform: ImageFolder.Transform?) throws {
         guard channels == 1 || channels == 3 else {
             throw DataError.option(name: "channels", reason: "must be 1 or 3, got \(channels)")
         }
-    }
-
-    static func checkSize(_ size: (Int, Int)?) throws {
         if let (h, w) = size, h <= 0 || w <= 0 {
             throw DataError.option(name: "size", reason: "must be positive, got \(h)x\(w)")
         }
+        self.channels = channels
+        self.size = size
+        self.transform = transform
     }
 
-    /// Decodes a file to [channels, H, W] in [-1, 1], resized to `size` (height, width) if given.
-    static func load(_ path: String, channels: Int, size: (Int, Int)?) throws -> Tensor {
-        let t = try ImageCodec.readFile(path).tensor(channels: channels)
+    func load(_ path: String) throws -> Tensor {
+        resized(try ImageCodec.readFile(path).tensor(channels: channels))
+    }
+
+    func resized(_ t: Tensor) -> Tensor {
         guard let (h, w) = size else { return t }
         return TensorResize.resize(t, height: h, width: w)
+    }
+
+    func finish(_ sample: Sample, rng: RandomGenerator) throws -> Sample {
+        try transform?(sample, rng) ?? sample
     }
 }
 
@@ -122,6 +136,13 @@ final class BadFileLog: @unchecked Sendable {
 }
 
 extension DataError {
+    /// Throws unless 0 <= index < count.
+    static func checkIndex(_ index: Int, count: Int, dataset: String) throws {
+        guard index >= 0, index < count else {
+            throw DataError.option(name: "index", reason: "\(index) out of range 0..<\(count) for \(dataset)")
+        }
+    }
+
     /// The file or folder the error is about.
     var path: String? {
         switch self {

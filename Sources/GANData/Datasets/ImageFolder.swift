@@ -10,16 +10,16 @@ public final class ImageFolder: Dataset {
     public let name: String
     public let root: String
     public let classNames: [String]
-    public let channels: Int
-    /// (height, width) every image is resized to, or nil when all files share one size.
-    public let size: (Int, Int)?
     public let skipBadFiles: Bool
+    let options: FolderImageOptions
     let files: [ImageFile]
     let labels: [Int]
-    let transform: Transform?
     let headerSkips: Int
     let badFiles = BadFileLog()
 
+    public var channels: Int { options.channels }
+    /// (height, width) every image is resized to, or nil when all files share one size.
+    public var size: (Int, Int)? { options.size }
     public var count: Int { files.count }
     public var classCount: Int? { classNames.count }
     /// Files left out because their header did not read, plus files that failed to decode later.
@@ -27,8 +27,7 @@ public final class ImageFolder: Dataset {
 
     public init(root: String, channels: Int, size: (Int, Int)? = nil, skipBadFiles: Bool = false,
                 transform: Transform? = nil) throws {
-        try ImageFiles.checkChannels(channels)
-        try ImageFiles.checkSize(size)
+        options = try FolderImageOptions(channels: channels, size: size, transform: transform)
         let classes = try ImageFiles.entries(root).filter { ImageFiles.isDirectory(ImageFiles.join(root, $0)) }
         guard !classes.isEmpty else {
             throw DataError.invalid(path: root, reason: "no class sub-folders (expected one folder of images per class)")
@@ -43,23 +42,18 @@ public final class ImageFolder: Dataset {
         if size == nil { _ = try ImageFiles.uniformSize(files) }
         self.root = root
         self.classNames = classes
-        self.channels = channels
-        self.size = size
         self.skipBadFiles = skipBadFiles
         self.files = files
         self.labels = labels
-        self.transform = transform
         self.headerSkips = skipped
         self.name = "image folder \(root) (\(files.count), \(classes.count) classes)"
     }
 
     public func sample(at index: Int, rng: RandomGenerator) throws -> Sample {
-        guard index >= 0, index < count else {
-            throw DataError.option(name: "index", reason: "\(index) out of range 0..<\(count) for \(name)")
-        }
+        try DataError.checkIndex(index, count: count, dataset: name)
         let sample = try badFiles.load(index, count: count, skip: skipBadFiles) { i in
-            Sample(["image": try ImageFiles.load(files[i].path, channels: channels, size: size)], label: labels[i])
+            Sample(["image": try options.load(files[i].path)], label: labels[i])
         }
-        return try transform?(sample, rng) ?? sample
+        return try options.finish(sample, rng: rng)
     }
 }

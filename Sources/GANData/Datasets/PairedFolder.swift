@@ -12,20 +12,19 @@ public final class PairedFolder: Dataset {
 
     public let name: String
     public let direction: Direction
-    public let channels: Int
-    /// (height, width) each of A and B is resized to, or nil to keep the file size.
-    public let size: (Int, Int)?
+    let options: FolderImageOptions
     /// Side-by-side files (one per pair), or matched (A, B) files.
     let pairs: [(a: String, b: String?)]
-    let transform: ImageFolder.Transform?
 
+    public var channels: Int { options.channels }
+    /// (height, width) each of A and B is resized to, or nil to keep the file size.
+    public var size: (Int, Int)? { options.size }
     public var count: Int { pairs.count }
 
     /// One folder of side-by-side A|B images of even width, split in the middle.
     public init(combined folder: String, direction: Direction = .AtoB, channels: Int = 3,
                 size: (Int, Int)? = nil, transform: ImageFolder.Transform? = nil) throws {
-        try ImageFiles.checkChannels(channels)
-        try ImageFiles.checkSize(size)
+        options = try FolderImageOptions(channels: channels, size: size, transform: transform)
         let (files, _) = try ImageFiles.scan(folder, skipBadFiles: false)
         if let odd = files.first(where: { $0.width % 2 != 0 }) {
             throw DataError.invalid(path: odd.path, reason: "width \(odd.width) is odd: not two side-by-side images")
@@ -33,17 +32,13 @@ public final class PairedFolder: Dataset {
         if size == nil { _ = try ImageFiles.uniformSize(files) }
         pairs = files.map { ($0.path, nil) }
         self.direction = direction
-        self.channels = channels
-        self.size = size
-        self.transform = transform
         name = "paired \(folder) (\(files.count), \(direction.rawValue))"
     }
 
     /// Folders A/ and B/ with one file per pair in each, matched by file name without extension.
     public init(folderA: String, folderB: String, direction: Direction = .AtoB, channels: Int = 3,
                 size: (Int, Int)? = nil, transform: ImageFolder.Transform? = nil) throws {
-        try ImageFiles.checkChannels(channels)
-        try ImageFiles.checkSize(size)
+        options = try FolderImageOptions(channels: channels, size: size, transform: transform)
         let (filesA, _) = try ImageFiles.scan(folderA, skipBadFiles: false)
         let (filesB, _) = try ImageFiles.scan(folderB, skipBadFiles: false)
         func stem(_ f: ImageFile) -> String { ((f.path as NSString).lastPathComponent as NSString).deletingPathExtension }
@@ -69,32 +64,21 @@ public final class PairedFolder: Dataset {
         }
         pairs = filesA.map { ($0.path, byStemB[stem($0)]!.path) }
         self.direction = direction
-        self.channels = channels
-        self.size = size
-        self.transform = transform
         name = "paired \(folderA) + \(folderB) (\(pairs.count), \(direction.rawValue))"
     }
 
     public func sample(at index: Int, rng: RandomGenerator) throws -> Sample {
-        guard index >= 0, index < count else {
-            throw DataError.option(name: "index", reason: "\(index) out of range 0..<\(count) for \(name)")
-        }
+        try DataError.checkIndex(index, count: count, dataset: name)
         var (a, b): (Tensor, Tensor)
         let pair = pairs[index]
         if let pathB = pair.b {
-            a = try ImageFiles.load(pair.a, channels: channels, size: size)
-            b = try ImageFiles.load(pathB, channels: channels, size: size)
+            (a, b) = (try options.load(pair.a), try options.load(pathB))
         } else {
-            let both = try ImageCodec.readFile(pair.a).tensor(channels: channels)
-            (a, b) = Self.halves(both)
-            if let (h, w) = size {
-                a = TensorResize.resize(a, height: h, width: w)
-                b = TensorResize.resize(b, height: h, width: w)
-            }
+            let (left, right) = Self.halves(try ImageCodec.readFile(pair.a).tensor(channels: channels))
+            (a, b) = (options.resized(left), options.resized(right))
         }
         if direction == .BtoA { swap(&a, &b) }
-        let sample = Sample(["A": a, "B": b])
-        return try transform?(sample, rng) ?? sample
+        return try options.finish(Sample(["A": a, "B": b]), rng: rng)
     }
 
     /// Left and right halves of a [C,H,W] tensor of even width.

@@ -5,11 +5,11 @@ import GANTensor
 /// re-paired at random every epoch; count = max(|A|, |B|) as in the CycleGAN reference code.
 public final class UnpairedFolders: Dataset {
     public let name: String
-    public let channels: Int
-    public let size: (Int, Int)?
+    let options: FolderImageOptions
     let filesA: [ImageFile], filesB: [ImageFile]
-    let transform: ImageFolder.Transform?
 
+    public var channels: Int { options.channels }
+    public var size: (Int, Int)? { options.size }
     public var count: Int { max(filesA.count, filesB.count) }
     public var countA: Int { filesA.count }
     public var countB: Int { filesB.count }
@@ -17,27 +17,19 @@ public final class UnpairedFolders: Dataset {
     /// Without `size`, the images of each folder must share one size.
     public init(trainA: String, trainB: String, channels: Int = 3, size: (Int, Int)? = nil,
                 transform: ImageFolder.Transform? = nil) throws {
-        try ImageFiles.checkChannels(channels)
-        try ImageFiles.checkSize(size)
+        options = try FolderImageOptions(channels: channels, size: size, transform: transform)
         filesA = try ImageFiles.scan(trainA, skipBadFiles: false).files
         filesB = try ImageFiles.scan(trainB, skipBadFiles: false).files
         if size == nil {
             _ = try ImageFiles.uniformSize(filesA)
             _ = try ImageFiles.uniformSize(filesB)
         }
-        self.channels = channels
-        self.size = size
-        self.transform = transform
         name = "unpaired \(trainA) (\(filesA.count)) + \(trainB) (\(filesB.count))"
     }
 
     public func sample(at index: Int, rng: RandomGenerator) throws -> Sample {
-        guard index >= 0, index < count else {
-            throw DataError.option(name: "index", reason: "\(index) out of range 0..<\(count) for \(name)")
-        }
+        try DataError.checkIndex(index, count: count, dataset: name)
         let a = filesA[index % filesA.count], b = filesB[rng.nextInt(below: filesB.count)]
-        let sample = Sample(["A": try ImageFiles.load(a.path, channels: channels, size: size),
-                             "B": try ImageFiles.load(b.path, channels: channels, size: size)])
-        return try transform?(sample, rng) ?? sample
+        return try options.finish(Sample(["A": try options.load(a.path), "B": try options.load(b.path)]), rng: rng)
     }
 }
