@@ -33,7 +33,7 @@ struct BenchCommand: ParsableCommand {
                 case .dcgan28, .dcgan64, .wgangp28:
                     emit(try ModelBench.trainingStep(m.rawValue, batch: batch, warmup: warmup, steps: steps))
                 case .data:
-                    for r in try DataBench.run(batch: batch) { emit(r) }
+                    for r in try DataBench.run(batchSize: batch) { emit(r.json) }
                 case .all: break
                 }
             }

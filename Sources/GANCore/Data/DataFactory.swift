@@ -11,7 +11,7 @@ public enum DataFactory {
 
     public static func make(_ options: Options, seed: UInt64) throws -> Built {
         let root = options.optionalString("root")
-        let split: FashionMNIST.Split = options.string("split") == "test" ? .test : .train
+        let split: Split = options.string("split") == "test" ? .test : .train
         var dataset: any Dataset
         switch options.string("dataset") {
         case "fashion-mnist":
@@ -30,8 +30,14 @@ public enum DataFactory {
             dataset = try ImageFolder(root: root, channels: options.optionalInt("channels") ?? 3)
         case "paired":
             guard let root else { throw DataError.option(name: "data.root", reason: "paired needs a folder") }
-            dataset = try PairedFolder(root: root, direction: options.string("direction") == "BtoA" ? .bToA : .aToB,
-                                       channels: options.optionalInt("channels") ?? 3)
+            let direction: PairedFolder.Direction = options.string("direction") == "BtoA" ? .BtoA : .AtoB
+            let channels = options.optionalInt("channels") ?? 3
+            // Two folders A/ and B/ matched by name, or one folder of side-by-side A|B images.
+            if FileManager.default.fileExists(atPath: root + "/A") && FileManager.default.fileExists(atPath: root + "/B") {
+                dataset = try PairedFolder(folderA: root + "/A", folderB: root + "/B", direction: direction, channels: channels)
+            } else {
+                dataset = try PairedFolder(combined: root, direction: direction, channels: channels)
+            }
         case "unpaired":
             guard let root else { throw DataError.option(name: "data.root", reason: "unpaired needs a folder with trainA/ and trainB/") }
             let sub = split == .train ? "train" : "test"

@@ -1,6 +1,5 @@
-import GANTensor
-
-/// An 8-bit image, interleaved channels (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA), row-major.
+/// An 8-bit image as decoded from or encoded to a file: row-major, channels interleaved
+/// (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA).
 public struct Image8: Equatable, Sendable {
     public var width: Int
     public var height: Int
@@ -14,42 +13,20 @@ public struct Image8: Equatable, Sendable {
         self.pixels = pixels
     }
 
-    /// [C, H, W] in [-1, 1] with `channels` 1 or 3 (default: 1 for gray images, else 3). Alpha is
-    /// dropped; gray becomes RGB by replication, RGB becomes gray by ITU-R 601 luma (as PIL's "L").
-    public func tensor(channels wanted: Int? = nil) -> Tensor {
-        let colour = channels >= 3
-        let c = wanted ?? (colour ? 3 : 1)
-        let t = Tensor(uninitialized: [c, height, width])
-        let plane = width * height, p = t.data
-        pixels.withUnsafeBufferPointer { px in
-            for i in 0..<plane {
-                let base = i * channels
-                if c == 1 {
-                    let v: Float = colour
-                        ? 0.299 * Float(px[base]) + 0.587 * Float(px[base + 1]) + 0.114 * Float(px[base + 2])
-                        : Float(px[base])
-                    p[i] = v / 127.5 - 1
-                } else {
-                    for k in 0..<3 { p[k * plane + i] = Float(px[base + (colour ? k : 0)]) / 127.5 - 1 }
-                }
-            }
-        }
-        return t
+    /// A black image.
+    public init(width: Int, height: Int, channels: Int) {
+        self.init(width: width, height: height, channels: channels,
+                  pixels: [UInt8](repeating: 0, count: max(0, width * height * channels)))
     }
 
-    /// From [C, H, W] (C = 1 or 3) in [-1, 1], clamped and rounded.
-    public init(tensor t: Tensor) throws {
-        guard t.rank == 3, t.shape[0] == 1 || t.shape[0] == 3 else {
-            throw DataError.option(name: "image", reason: "expected [1 or 3, H, W], got \(t.shape)")
+    /// Throws unless the sizes are positive, channels in 1...4 and the pixel count matches.
+    func validate(path: String) throws {
+        guard width > 0, height > 0, (1...4).contains(channels) else {
+            throw DataError.invalid(path: path, reason: "bad image shape \(width)x\(height)x\(channels)")
         }
-        let c = t.shape[0], h = t.shape[1], w = t.shape[2], plane = h * w
-        var px = [UInt8](repeating: 0, count: plane * c)
-        for i in 0..<plane {
-            for k in 0..<c {
-                let v = t.data[k * plane + i]
-                px[i * c + k] = UInt8(Swift.max(0, Swift.min(255, ((v.isNaN ? -1 : v) + 1) * 127.5 + 0.5)))
-            }
+        guard pixels.count == width * height * channels else {
+            throw DataError.invalid(path: path, reason:
+                "\(pixels.count) pixel bytes for a \(width)x\(height)x\(channels) image")
         }
-        self.init(width: w, height: h, channels: c, pixels: px)
     }
 }

@@ -1,110 +1,95 @@
 import CImageCodecs
-import Foundation
 
-/// PNG and JPEG through libpng and libjpeg (via the C shim, which traps their longjmp errors).
+/// PNG and JPEG files to and from `Image8`. Every failure is a DataError naming the file
+/// (`path` is only a label for in-memory data).
 public enum ImageCodec {
-    public enum Format { case png, jpeg }
+    public enum Format: Sendable { case png, jpeg }
 
-    public static func format(of bytes: [UInt8]) -> Format? {
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .png }
-        if bytes.starts(with: [0xFF, 0xD8]) { return .jpeg }
+    /// The format from the magic bytes, or nil.
+    public static func sniff(_ data: [UInt8]) -> Format? {
+        if data.count >= 8, data[0] == 0x89, data[1] == 0x50, data[2] == 0x4E, data[3] == 0x47 { return .png }
+        if data.count >= 3, data[0] == 0xFF, data[1] == 0xD8, data[2] == 0xFF { return .jpeg }
         return nil
     }
 
-    public static func decode(_ bytes: [UInt8], path: String) throws -> Image8 {
-        guard !bytes.isEmpty else { throw DataError.corrupt(path: path, reason: "the file is empty") }
-        guard let format = format(of: bytes) else { throw DataError.corrupt(path: path, reason: "neither PNG nor JPEG (unknown signature)") }
-        var out: UnsafeMutablePointer<UInt8>?
-        var w: Int32 = 0, h: Int32 = 0, c: Int32 = 0
-        var message = [CChar](repeating: 0, count: Int(GK_MESSAGE_SIZE))
-        let status = bytes.withUnsafeBufferPointer { b in
-            format == .png ? gk_png_decode(b.baseAddress, b.count, &out, &w, &h, &c, &message)
-                           : gk_jpeg_decode(b.baseAddress, b.count, &out, &w, &h, &c, &message)
+    /// Decodes PNG or JPEG (chosen by magic bytes) to 8 bits per sample.
+    public static func decode(_ data: [UInt8], path: String) throws -> Image8 {
+        guard !data.isEmpty else { throw DataError.corrupt(path: path, reason: "empty file") }
+        guard let format = sniff(data) else {
+            throw DataError.corrupt(path: path, reason: "unknown image format (neither PNG nor JPEG)")
         }
-        guard status == 0, let out else {
-            throw DataError.corrupt(path: path, reason: "\(format == .png ? "PNG" : "JPEG"): \(String(cString: message))")
+        var pixels: UnsafeMutablePointer<UInt8>?
+        var width: Int32 = 0, height: Int32 = 0, channels: Int32 = 0
+        try CodecCall.run(path: path, what: format == .png ? "PNG" : "JPEG") { err, cap in
+            data.withUnsafeBufferPointer {
+                switch format {
+                case .png: return gk_png_decode($0.baseAddress, $0.count, &pixels, &width, &height, &channels, err, cap)
+                case .jpeg: return gk_jpeg_decode($0.baseAddress, $0.count, &pixels, &width, &height, &channels, err, cap)
+                }
+            }
         }
-        defer { gk_free(out) }
-        return Image8(width: Int(w), height: Int(h), channels: Int(c),
-                      pixels: Array(UnsafeBufferPointer(start: out, count: Int(w) * Int(h) * Int(c))))
+        let (w, h, c) = (Int(width), Int(height), Int(channels))
+        return Image8(width: w, height: h, channels: c, pixels: CodecCall.take(pixels, count: w * h * c))
     }
 
     public static func readFile(_ path: String) throws -> Image8 {
         try decode(try FileBytes.read(path), path: path)
     }
 
-    public static func encodePNG(_ image: Image8) throws -> [UInt8] {
-        try encode(image, path: "PNG") { px, out, size, msg in
-            gk_png_encode(px, Int32(image.width), Int32(image.height), Int32(image.channels), out, size, msg)
-        }
-    }
-
-    public static func encodeJPEG(_ image: Image8, quality: Int = 90) throws -> [UInt8] {
-        try encode(image, path: "JPEG") { px, out, size, msg in
-            gk_jpeg_encode(px, Int32(image.width), Int32(image.height), Int32(image.channels), Int32(quality), out, size, msg)
-        }
-    }
-
-    public static func writePNG(_ image: Image8, to path: String) throws {
-        try FileBytes.write(try encodePNG(image), to: path)
-    }
-
-    public static func writeJPEG(_ image: Image8, quality: Int = 90, to path: String) throws {
-        try FileBytes.write(try encodeJPEG(image, quality: quality), to: path)
-    }
-
-    private static func encode(_ image: Image8, path: String,
-                               _ body: (UnsafePointer<UInt8>?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>) -> Int32) throws -> [UInt8] {
-        guard image.pixels.count == image.width * image.height * image.channels else {
-            throw DataError.option(name: "image", reason: "\(image.pixels.count) bytes for \(image.width)x\(image.height)x\(image.channels)")
-        }
+    /// Lossless 8-bit PNG with the image's channels (1 to 4).
+    public static func encodePNG(_ img: Image8, path: String = "<png>") throws -> [UInt8] {
+        try img.validate(path: path)
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
-        var message = [CChar](repeating: 0, count: Int(GK_MESSAGE_SIZE))
-        let status = image.pixels.withUnsafeBufferPointer { body($0.baseAddress, &out, &size, &message) }
-        guard status == 0, let out else { throw DataError.invalid(path: path, reason: "encoding failed: \(String(cString: message))") }
-        defer { gk_free(out) }
-        return Array(UnsafeBufferPointer(start: out, count: size))
+        try CodecCall.run(path: path, what: "PNG encode") { err, cap in
+            img.pixels.withUnsafeBufferPointer {
+                gk_png_encode($0.baseAddress, Int32(img.width), Int32(img.height), Int32(img.channels),
+                              &out, &size, err, cap)
+            }
+        }
+        return CodecCall.take(out, count: size)
+    }
+
+    public static func writePNG(_ img: Image8, to path: String) throws {
+        try FileBytes.write(try encodePNG(img, path: path), to: path)
+    }
+
+    /// JPEG at `quality` (1...100) from gray or RGB; an alpha channel is dropped first.
+    public static func encodeJPEG(_ img: Image8, quality: Int, path: String = "<jpeg>") throws -> [UInt8] {
+        try img.validate(path: path)
+        guard (1...100).contains(quality) else {
+            throw DataError.option(name: "quality", reason: "must be 1...100, got \(quality)")
+        }
+        let opaque = img.droppingAlpha()
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        try CodecCall.run(path: path, what: "JPEG encode") { err, cap in
+            opaque.pixels.withUnsafeBufferPointer {
+                gk_jpeg_encode($0.baseAddress, Int32(opaque.width), Int32(opaque.height), Int32(opaque.channels),
+                               Int32(quality), &out, &size, err, cap)
+            }
+        }
+        return CodecCall.take(out, count: size)
+    }
+
+    public static func writeJPEG(_ img: Image8, quality: Int = 95, to path: String) throws {
+        try FileBytes.write(try encodeJPEG(img, quality: quality, path: path), to: path)
     }
 }
 
-/// gzip (or zlib) decompression of a whole file.
-public enum Gzip {
-    public static func inflate(_ bytes: [UInt8], path: String) throws -> [UInt8] {
-        var out: UnsafeMutablePointer<UInt8>?
-        var size = 0
-        var message = [CChar](repeating: 0, count: Int(GK_MESSAGE_SIZE))
-        let status = bytes.withUnsafeBufferPointer { gk_gunzip($0.baseAddress, $0.count, &out, &size, &message) }
-        guard status == 0, let out else { throw DataError.corrupt(path: path, reason: "gzip: \(String(cString: message))") }
-        defer { gk_free(out) }
-        return Array(UnsafeBufferPointer(start: out, count: size))
-    }
-}
-
-/// Whole-file reads and atomic writes with errors that name the file.
-public enum FileBytes {
-    public static func read(_ path: String) throws -> [UInt8] {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw DataError.unreadable(path: path, reason: "no such file")
+extension Image8 {
+    /// The same image without its alpha channel (gray+alpha -> gray, RGBA -> RGB).
+    public func droppingAlpha() -> Image8 {
+        guard channels == 2 || channels == 4 else { return self }
+        let keep = channels - 1
+        var out = [UInt8](repeating: 0, count: width * height * keep)
+        pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for p in 0..<(width * height) {
+                    for k in 0..<keep { dst[p * keep + k] = src[p * channels + k] }
+                }
+            }
         }
-        guard !isDir.boolValue else { throw DataError.unreadable(path: path, reason: "is a folder, not a file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError.unreadable(path: path, reason: "permission denied or I/O error")
-        }
-        return [UInt8](data)
-    }
-
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        do {
-            try Data(bytes).write(to: tmp)
-            if FileManager.default.fileExists(atPath: path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp) }
-            else { try FileManager.default.moveItem(at: tmp, to: url) }
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw DataError.unreadable(path: path, reason: "cannot write: \(error.localizedDescription)")
-        }
+        return Image8(width: width, height: height, channels: keep, pixels: out)
     }
 }

@@ -1,37 +1,67 @@
-/// IDX files (the MNIST format; LeCun et al.), gzipped or not: magic 0x00000801 for labels
-/// (one byte each) and 0x00000803 for images (rows x columns bytes each), big-endian sizes.
+/// The IDX format of MNIST-like datasets (LeCun et al.): magic 00 00 <type> <rank>, then `rank`
+/// big-endian UInt32 dimensions, then the row-major data. Only unsigned bytes (type 0x08) are
+/// used by these datasets: rank 1 for labels (magic 0x0801), rank 3 for images (0x0803).
+public struct IDXArray: Sendable {
+    public var dims: [Int]
+    public var bytes: [UInt8]
+}
+
 public enum IDX {
-    public struct Images { public let count: Int, rows: Int, columns: Int, pixels: [UInt8] }
+    public static let labelsMagic: UInt32 = 0x0801
+    public static let imagesMagic: UInt32 = 0x0803
 
-    public static func bytes(_ path: String) throws -> [UInt8] {
-        let raw = try FileBytes.read(path)
-        return raw.starts(with: [0x1F, 0x8B]) ? try Gzip.inflate(raw, path: path) : raw
-    }
-
-    static func header(_ b: [UInt8], path: String, magic: UInt32, dims: Int) throws -> [Int] {
-        guard b.count >= 4 + 4 * dims else { throw DataError.corrupt(path: path, reason: "shorter than an IDX header (\(b.count) bytes)") }
-        func u32(_ o: Int) -> UInt32 { UInt32(b[o]) << 24 | UInt32(b[o + 1]) << 16 | UInt32(b[o + 2]) << 8 | UInt32(b[o + 3]) }
-        let found = u32(0)
+    /// Parses an uncompressed IDX byte array whose magic must be `magic`.
+    public static func parse(_ data: [UInt8], magic: UInt32, path: String) throws -> IDXArray {
+        guard !data.isEmpty else { throw DataError.corrupt(path: path, reason: "empty file") }
+        guard data.count >= 4 else { throw DataError.corrupt(path: path, reason: "only \(data.count) bytes, no IDX header") }
+        let found = bigEndian(data, at: 0)
         guard found == magic else {
-            throw DataError.corrupt(path: path, reason: "wrong magic number 0x\(String(found, radix: 16)), expected 0x\(String(magic, radix: 16))")
+            throw DataError.corrupt(path: path, reason: "IDX magic is 0x\(hex(found)), expected 0x\(hex(magic))")
         }
-        let sizes = (0..<dims).map { Int(u32(4 + 4 * $0)) }
-        let expected = 4 + 4 * dims + sizes.reduce(1, *)
-        guard b.count == expected else {
-            throw DataError.corrupt(path: path, reason: "holds \(b.count) bytes, the header \(sizes) needs \(expected)")
+        let rank = Int(magic & 0xFF)
+        let headerSize = 4 + 4 * rank
+        guard data.count >= headerSize else {
+            throw DataError.corrupt(path: path, reason: "truncated IDX header (\(data.count) of \(headerSize) bytes)")
         }
-        return sizes
+        let dims = (0..<rank).map { Int(bigEndian(data, at: 4 + 4 * $0)) }
+        // Each dimension is < 2^32, so the product of at most three of them fits in Int only if checked.
+        var expected = 1
+        for d in dims {
+            let (p, overflow) = expected.multipliedReportingOverflow(by: d)
+            guard !overflow, p < 1 << 40 else { throw DataError.corrupt(path: path, reason: "absurd IDX dimensions \(dims)") }
+            expected = p
+        }
+        let payload = data.count - headerSize
+        guard payload == expected else {
+            let what = payload < expected ? "truncated" : "too long"
+            throw DataError.corrupt(path: path, reason:
+                "\(what): dimensions \(dims) need \(expected) data bytes, file has \(payload)")
+        }
+        return IDXArray(dims: dims, bytes: Array(data[headerSize...]))
     }
 
-    public static func readImages(_ path: String) throws -> Images {
-        let b = try bytes(path)
-        let d = try header(b, path: path, magic: 0x0803, dims: 3)
-        return Images(count: d[0], rows: d[1], columns: d[2], pixels: Array(b[16...]))
+    /// Reads an IDX file, gzip-compressed or raw (detected by magic bytes).
+    public static func read(_ path: String, magic: UInt32) throws -> IDXArray {
+        try parse(try Gzip.readMaybeCompressed(path), magic: magic, path: path)
     }
 
-    public static func readLabels(_ path: String) throws -> [Int] {
-        let b = try bytes(path)
-        _ = try header(b, path: path, magic: 0x0801, dims: 1)
-        return b[8...].map(Int.init)
+    /// Labels and images read together; their counts must agree.
+    static func readPair(images imagesPath: String, labels labelsPath: String) throws -> (images: IDXArray, labels: [UInt8]) {
+        let images = try read(imagesPath, magic: imagesMagic)
+        let labels = try read(labelsPath, magic: labelsMagic)
+        guard images.dims[0] == labels.dims[0] else {
+            throw DataError.invalid(path: labelsPath, reason:
+                "\(labels.dims[0]) labels for \(images.dims[0]) images in \(imagesPath)")
+        }
+        return (images, labels.bytes)
+    }
+
+    private static func bigEndian(_ d: [UInt8], at i: Int) -> UInt32 {
+        UInt32(d[i]) << 24 | UInt32(d[i + 1]) << 16 | UInt32(d[i + 2]) << 8 | UInt32(d[i + 3])
+    }
+
+    private static func hex(_ v: UInt32) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
     }
 }

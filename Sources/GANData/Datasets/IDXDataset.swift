@@ -1,63 +1,55 @@
-import Foundation
 import GANTensor
 
-/// Gray images and labels from a pair of IDX files, held in one contiguous buffer in [-1, 1].
-public class IDXDataset: Dataset, @unchecked Sendable {
+/// An IDX images/labels pair (MNIST, Fashion-MNIST, KMNIST, ...) held in memory as one
+/// contiguous [N,1,H,W] tensor in [-1, 1]; samples are "image" [1,H,W] plus the label.
+/// `pad32` pads 28x28 images to 32x32 with -1 (background), as DCGAN-style nets need powers of 2.
+public final class IDXDataset: Dataset {
     public let name: String
-    public let count: Int
     public let classCount: Int?
-    public let size: Int
-    let pixels: Tensor
-    let labels: [Int]
-    let pad: Int
+    let bank: ImageBank
 
-    public init(imagesPath: String, labelsPath: String, name: String? = nil, pad32: Bool = false) throws {
-        let images = try IDX.readImages(imagesPath)
-        let labels = try IDX.readLabels(labelsPath)
-        guard images.count == labels.count else {
-            throw DataError.invalid(path: labelsPath, reason: "\(labels.count) labels for \(images.count) images in \(imagesPath)")
+    /// All images, [N,1,H,W] in [-1, 1], contiguous.
+    public var images: Tensor { bank.images }
+    public var labels: [Int] { bank.labels }
+    public var count: Int { bank.count }
+
+    /// `name` prefixes the log name (the sample count is appended).
+    public init(imagesPath: String, labelsPath: String, name: String? = nil, classCount: Int? = 10,
+                pad32: Bool = false, limit: Int? = nil) throws {
+        let (idx, labelBytes) = try IDX.readPair(images: imagesPath, labels: labelsPath)
+        let n = try ImageBank.checkedLimit(limit, available: idx.dims[0])
+        let (h, w) = (idx.dims[1], idx.dims[2])
+        guard h > 0, w > 0 else { throw DataError.invalid(path: imagesPath, reason: "empty images \(h)x\(w)") }
+        if pad32, h > 32 || w > 32 {
+            throw DataError.option(name: "pad32", reason: "images are \(h)x\(w), larger than 32x32")
         }
-        guard images.rows == images.columns else {
-            throw DataError.invalid(path: imagesPath, reason: "images are \(images.rows)x\(images.columns); square images expected")
+        let labels = labelBytes.prefix(n).map(Int.init)
+        if let classCount, let bad = labels.first(where: { $0 >= classCount }) {
+            throw DataError.corrupt(path: labelsPath, reason: "label \(bad) is not below the class count \(classCount)")
         }
-        self.name = name ?? URL(fileURLWithPath: imagesPath).lastPathComponent
-        count = images.count
-        classCount = (labels.max() ?? 0) + 1
-        self.labels = labels
-        pad = pad32 ? Swift.max(0, (32 - images.rows) / 2) : 0
-        size = images.rows
-        pixels = Tensor(uninitialized: [images.count * images.rows * images.columns])
-        let p = pixels.data
-        images.pixels.withUnsafeBufferPointer { src in
-            for i in 0..<src.count { p[i] = Float(src[i]) / 127.5 - 1 }
+        let (oh, ow) = pad32 ? (32, 32) : (h, w)
+        let (top, left) = ((oh - h) / 2, (ow - w) / 2)
+        let table = ImageBank.byteToUnit
+        bank = idx.bytes.withUnsafeBufferPointer { src in
+            table.withUnsafeBufferPointer { lut in
+                ImageBank(count: n, imageShape: [1, oh, ow], labels: labels) { i, dst in
+                    if pad32 { dst.initialize(repeating: -1, count: oh * ow) }
+                    let img = src.baseAddress! + i * h * w
+                    for y in 0..<h {
+                        let row = dst + (top + y) * ow + left
+                        for x in 0..<w { row[x] = lut[Int(img[y * w + x])] }
+                    }
+                }
+            }
         }
+        self.classCount = classCount
+        self.name = "\(name ?? "idx \(imagesPath)") (\(n))"
     }
 
     public func sample(at index: Int, rng: RandomGenerator) throws -> Sample {
-        guard (0..<count).contains(index) else { throw DataError.option(name: "index", reason: "\(index) outside 0..<\(count) in \(name)") }
-        let side = size + 2 * pad
-        let t = Tensor(repeating: -1, shape: [1, side, side])
-        let src = pixels.data + index * size * size
-        for y in 0..<size { (t.data + (y + pad) * side + pad).update(from: src + y * size, count: size) }
-        return Sample(["image": t], label: labels[index])
+        try bank.sample(at: index, dataset: name)
     }
-}
 
-/// Fashion-MNIST (Xiao, Rasul, Vollgraf 2017) from Debian's dataset-fashion-mnist package.
-public final class FashionMNIST: IDXDataset, @unchecked Sendable {
-    public enum Split: String, Sendable { case train, test }
-    public static let defaultRoot = "/usr/share/datasets/fashion-mnist"
-    public static let classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
-
-    public init(split: Split, root: String = FashionMNIST.defaultRoot, pad32: Bool = false) throws {
-        let prefix = split == .train ? "train" : "t10k"
-        let images = "\(root)/\(prefix)-images-idx3-ubyte.gz", labels = "\(root)/\(prefix)-labels-idx1-ubyte.gz"
-        for path in [images, labels] where !FileManager.default.fileExists(atPath: path) {
-            throw DataError.unreadable(path: path, reason: root == FashionMNIST.defaultRoot
-                ? "not found: install Debian's dataset-fashion-mnist package (apt-get install dataset-fashion-mnist)"
-                : "not found")
-        }
-        try super.init(imagesPath: images, labelsPath: labels, name: "fashion-mnist \(split.rawValue)", pad32: pad32)
-    }
+    /// Samples per class (index = label).
+    public func classHistogram() -> [Int] { bank.histogram(classes: classCount ?? (labels.max() ?? -1) + 1) }
 }
