@@ -27,7 +27,7 @@ var targets: [Target] = [
     .target(name: "GANRegistry", dependencies: ["GANCore"] + variants.map { .target(name: $0) }),
     .executableTarget(
         name: "gan",
-        dependencies: ["GANTensor", "GANData", "GANCore", "GANRegistry",
+        dependencies: ["GANTensor", "GANData", "GANCore", "GANRegistry", "GANMetrics",
                        .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .testTarget(name: "GANTensorTests", dependencies: ["GANTensor"], exclude: ["Fixtures"]),

@@ -107,6 +107,12 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(labels.stderr.contains("not a conditional variant"), labels.stderr)
         let strip = try run(["interpolate", "--checkpoint", dir, "--frames", "5", "--out", dir + "/i.png"])
         XCTAssertEqual(strip.status, 0, strip.stderr)
+        let eval = try run(["eval", "--checkpoint", dir, "--samples", "60"])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stdout.contains("kid_pixels") && eval.stdout.contains("precision_pixels"), eval.stdout)
+        let badMetric = try run(["eval", "--checkpoint", dir, "--metrics", "modes"])
+        XCTAssertEqual(badMetric.status, 1)
+        XCTAssertTrue(badMetric.stderr.contains("\"modes\" does not apply"), badMetric.stderr)
     }
 
     func testLabelOutsideTheClassRangeIsRefused() throws {
@@ -118,5 +124,19 @@ final class CommandLineTests: XCTestCase {
         let bad = try run(["sample", "--checkpoint", dir, "--labels", "3,10"])
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.stderr.contains("\"10\" is not a class in 0..<10"), bad.stderr)
+    }
+
+    func testEvalCountsModesOfA2DRun() throws {
+        let dir = temp("ring")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let train = try run(["train", "pacgan-ring", "--out", dir, "--steps", "10", "--set", "data.limit=1000",
+                             "--set", "model.g_width=16", "--set", "model.d_width=8", "--set", "train.sample_count=100"])
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let eval = try run(["eval", "--checkpoint", dir, "--samples", "500", "--json", dir + "/e.json"])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/e.json"))) as! [String: Any]
+        XCTAssertEqual(object["modes_total"] as? Double, 8)
+        let captured = try XCTUnwrap(object["modes_captured"] as? Double)
+        XCTAssertTrue((0...8).contains(captured))
     }
 }

@@ -83,4 +83,20 @@ final class DCGANTrainingTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("preset 32 needs 32x32 images"), "\($0)")
         }
     }
+
+    func testSamplingUsesBatchStatisticsAndLeavesStateUntouched() throws {
+        let recipe = try TrainingHarness.recipe("dcgan-fashion", overrides)
+        let dir = TrainingHarness.tempDir("dcgan-sampling")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let variant = try TrainingHarness.train(recipe, dir: dir, steps: 3).variant!
+        let before = variant.networks.flatMap { $0.1.stateDict() }.map { $0.1.scalars }
+        let z = RandomGenerator(seed: 1).normal([16, 100])
+        let a = try variant.generate(GeneratorInput(latents: z))
+        let b = try variant.generate(GeneratorInput(latents: z))
+        XCTAssertEqual(a.scalars, b.scalars)
+        XCTAssertEqual(variant.networks.flatMap { $0.1.stateDict() }.map { $0.1.scalars }, before, "sampling changed weights or buffers")
+        // Batch statistics: a sample depends on the rest of its batch.
+        let firstHalf = try variant.generate(GeneratorInput(latents: try z.sliced(axis: 0, start: 0, end: 8)))
+        XCTAssertNotEqual(Array(a.scalars.prefix(firstHalf.count)), firstHalf.scalars)
+    }
 }

@@ -19,7 +19,8 @@ final class VariantTrainingTests: XCTestCase {
         let dir = TrainingHarness.tempDir(name)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let trainer = try TrainingHarness.train(recipe, dir: dir, steps: steps)
-        let lines = try TrainingHarness.metrics(dir)
+        // Training lines (held-out figures, if any, follow on a line of their own).
+        let lines = try TrainingHarness.metrics(dir).filter { !$0.keys.contains { $0.hasPrefix("test_") } }
         XCTAssertEqual(lines.count, steps / 2, file: file, line: line)
         for key in losses {
             let values = lines.compactMap { ($0[key] as? NSNumber)?.doubleValue }
@@ -45,8 +46,18 @@ final class VariantTrainingTests: XCTestCase {
         try check("cgan-fashion", small + smallNets + ["model.d_condition=hidden"], steps: 4)
     }
 
-    func testACGANTrainsItsClassifier() throws {
+    func testACGANTrainsItsClassifierAndReportsTestAccuracy() throws {
         try check("acgan-fashion", small + smallNets, steps: 6, losses: ["loss_d", "loss_g", "acc_real"])
+        // After training, the auxiliary classifier is scored on the 10,000 real test images.
+        let dir = TrainingHarness.tempDir("acgan-test")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try TrainingHarness.train(try TrainingHarness.recipe("acgan-fashion", small + smallNets + ["train.lr_d=1e-3"]), dir: dir, steps: 30)
+        let last = try XCTUnwrap(TrainingHarness.metrics(dir).last)
+        let accuracy = try XCTUnwrap((last["test_aux_accuracy"] as? NSNumber)?.doubleValue)
+        XCTAssertEqual(last["step"] as? Int, 30)
+        // 30 steps on 256 images already classify far above chance (0.1).
+        XCTAssertGreaterThan(accuracy, 0.3)
+        XCTAssertLessThanOrEqual(accuracy, 1)
     }
 
     func testPacGANOnTheRingAndOnImages() throws {

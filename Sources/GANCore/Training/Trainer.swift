@@ -126,13 +126,31 @@ public final class Trainer {
                 throw TrainingError.interrupted(step: step, checkpoint: path)
             }
         }
-        try board.flush()
         progress.finish()
+        try reportHeldOut(variant, metrics: metrics, board: board, step: step, elapsed: elapsedBefore + Date().timeIntervalSince(clock))
+        try board.flush()
         if writeReport {
             try HTMLReport.write(run: run.url, metrics: run.metrics, samples: sampler.writtenFiles,
                                  recipe: recipe.resolvedYAML, to: run.report)
         }
         return step
+    }
+
+    /// The variant's figures on the test split, when the dataset has one, logged at the last step.
+    private func reportHeldOut(_ variant: any GANVariant, metrics: MetricsLog, board: TensorBoardWriter,
+                               step: Int, elapsed: Double) throws {
+        guard recipe.data.string("split") == "train", ["fashion-mnist", "mnist-idx", "cifar10"].contains(recipe.data.string("dataset")) else { return }
+        var options = recipe.data
+        options.set("split", .string("test"))
+        options.set("limit", .null)
+        options.set("transforms", .list([]))
+        let test = try DataFactory.make(options, seed: recipe.seed).dataset
+        let figures = try variant.evaluate(on: test)
+        guard !figures.isEmpty else { return }
+        let named = Dictionary(uniqueKeysWithValues: figures.map { ("test_\($0.key)", $0.value) })
+        try metrics.append(step: step, time: elapsed, values: named)
+        for (k, v) in named.sorted(by: { $0.key < $1.key }) { try board.scalar(k, v, step: step) }
+        progressSink("gan: on \(test.name): " + named.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
     }
 
     /// Every stream whose position must survive a restart.

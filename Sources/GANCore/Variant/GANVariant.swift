@@ -45,6 +45,10 @@ public protocol GANVariant: AnyObject {
     /// Any other state to checkpoint (an image history pool), and how to restore it.
     func extraState() -> [(String, Tensor)]
     func loadExtraState(_ state: [String: Tensor]) throws
+
+    /// Figures a variant reports on held-out data at the end of training (AC-GAN: its auxiliary
+    /// classifier's accuracy on real test images). Default: none.
+    func evaluate(on test: any Dataset) throws -> [String: Float]
 }
 
 extension GANVariant {
@@ -52,6 +56,7 @@ extension GANVariant {
     public var randomGenerators: [(String, RandomGenerator)] { [] }
     public func extraState() -> [(String, Tensor)] { [] }
     public func loadExtraState(_ state: [String: Tensor]) throws {}
+    public func evaluate(on test: any Dataset) throws -> [String: Float] { [:] }
 
     public func sampleInputs(count: Int, rng: RandomGenerator, data: BatchSource) throws -> GeneratorInput {
         guard let nz = latentDimension else {
@@ -59,6 +64,17 @@ extension GANVariant {
         }
         let labels = conditionClasses.map { k in (0..<count).map { $0 * k / count } }
         return GeneratorInput(latents: rng.normal([count, nz]), labels: labels)
+    }
+
+    /// Runs `body` for sampling: networks stay in training mode, so batch norm normalises with the
+    /// statistics of the generated batch (as the DCGAN reference implementations sample; running
+    /// averages lag a fast-changing generator and give washed-out, striped samples early in
+    /// training), without recording, and every buffer (running statistics, counters) is restored
+    /// afterwards so sampling never changes the training state.
+    public func sampling<T>(_ body: () throws -> T) throws -> T {
+        let saved = networks.flatMap { $0.1.namedBuffers() }.map { ($0.1, $0.1.copy()) }
+        defer { for (t, copy) in saved { try? t.assign(copy) } }
+        return try withoutGrad(body)
     }
 
     /// Runs `body` with every network in evaluation mode and without recording, restoring modes.

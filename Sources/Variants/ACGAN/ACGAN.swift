@@ -71,10 +71,26 @@ public final class ACGAN: GANVariant {
         guard let z = input.latents, let y = input.labels, y.count == z.shape[0] else {
             throw TrainingError.invalid("acgan: generate needs latents and one label per latent")
         }
-        return try inEvaluationMode { try G(Conditioning.concatLatent(z, labels: y, classes: classes)) }
+        return try sampling { try G(Conditioning.concatLatent(z, labels: y, classes: classes)) }
     }
 
-    /// Accuracy of D's auxiliary classifier on images (real test images for the report).
+    /// Odena et al. report how well the auxiliary classifier labels real data: its accuracy on
+    /// the real test images.
+    public func evaluate(on test: any Dataset) throws -> [String: Float] {
+        let loader = try DataLoader(dataset: test, batchSize: Swift.min(500, test.count), shuffle: false, dropLast: false,
+                                    seed: 0, prefetch: 1)
+        defer { loader.close() }
+        var hits = 0, total = 0
+        for _ in 0..<loader.batchesPerEpoch {
+            let batch = try loader.next()
+            let predicted = try classify(batch.images()), y = try batch.requireLabels()
+            hits += zip(predicted, y).filter { $0 == $1 }.count
+            total += y.count
+        }
+        return ["aux_accuracy": Float(hits) / Float(Swift.max(total, 1))]
+    }
+
+    /// Predicted classes of D's auxiliary classifier.
     public func classify(_ x: Tensor) throws -> [Int] {
         let logits = try inEvaluationMode { try D.judge(x).classes }
         let k = logits.shape[1]

@@ -70,7 +70,7 @@ public final class CGAN: GANVariant {
         guard let z = input.latents, let y = input.labels, y.count == z.shape[0] else {
             throw TrainingError.invalid("cgan: generate needs latents and one label per latent")
         }
-        return try inEvaluationMode { try G(Conditioning.concatLatent(z, labels: y, classes: classes)) }
+        return try sampling { try G(Conditioning.concatLatent(z, labels: y, classes: classes)) }
     }
 }
 

@@ -75,6 +75,6 @@ public final class PacGAN: GANVariant {
 
     public func generate(_ input: GeneratorInput) throws -> Tensor {
         guard let z = input.latents else { throw TrainingError.invalid("pacgan: generate needs latents") }
-        return try inEvaluationMode { try G(z) }
+        return try sampling { try G(z) }
     }
 }

@@ -79,6 +79,6 @@ public final class WGANGP: GANVariant {
 
     public func generate(_ input: GeneratorInput) throws -> Tensor {
         guard let z = input.latents else { throw TrainingError.invalid("wgan-gp: generate needs latents") }
-        return try inEvaluationMode { try G(z) }
+        return try sampling { try G(z) }
     }
 }
