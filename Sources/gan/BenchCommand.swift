@@ -33,7 +33,7 @@ struct BenchCommand: ParsableCommand {
                 case .dcgan28, .dcgan64, .wgangp28:
                     emit(try ModelBench.trainingStep(m.rawValue, batch: batch, warmup: warmup, steps: steps))
                 case .data:
-                    for r in try DataBench.run(batchSize: batch) { emit(r.json) }
+                    for r in try DataBench.run(batchSize: batch) { var j = r.json; j["model"] = "data"; emit(j) }
                 case .all: break
                 }
             }
