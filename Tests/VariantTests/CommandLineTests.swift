@@ -139,4 +139,23 @@ final class CommandLineTests: XCTestCase {
         let captured = try XCTUnwrap(object["modes_captured"] as? Double)
         XCTAssertTrue((0...8).contains(captured))
     }
+
+    func testRunReportsTheBLASKernelsAndAPinnedCoreType() throws {
+        let dir = temp("coretype")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = Process()
+        p.executableURL = Self.gan
+        p.arguments = ["train", "dcgan-chairs32", "--out", dir, "--steps", "1", "--set", "data.limit=64", "--set", "model.ngf=4", "--set", "model.ndf=4"]
+        var env = ProcessInfo.processInfo.environment
+        env["OPENBLAS_CORETYPE"] = "Haswell"
+        p.environment = env
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("BLAS: OpenBLAS kernels Haswell (pinned by OPENBLAS_CORETYPE=Haswell)"), text)
+    }
 }
