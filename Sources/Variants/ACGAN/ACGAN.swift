@@ -24,19 +24,16 @@ public final class ACGAN: GANVariant {
     let rng: RandomGenerator
 
     public init(context: VariantContext) throws {
-        let m = context.model, t = context.train, data = context.data, rng = context.initRNG
-        guard let k = data.classCount else { throw TrainingError.invalid("acgan: the dataset has no class labels") }
-        guard data.kind == .images, data.height == 28, data.width == 28 else {
-            throw TrainingError.invalid("acgan: needs 28x28 images, the data gives \(data.imageShape)")
-        }
+        let m = context.model, data = context.data, rng = context.initRNG
+        let k = try context.classCount(for: "acgan")
+        try context.requireImages(28, for: "acgan")
         classes = k
         nz = m.int("nz")
         G = DCGANNetworks.generator28(nz: nz + k, ngf: m.int("ngf"), channels: data.channels, rng: rng)
         D = AuxiliaryDiscriminator28(ndf: m.int("ndf"), channels: data.channels, classes: k, rng: rng)
         for net in [G, D] as [Module] { DCGANNetworks.initialize(net, std: 0.02, rng: rng) }
-        let betas = (t.float("beta1"), t.float("beta2"))
-        optG = try Adam(params: G.namedParameters(), lr: t.float("lr_g"), betas: betas)
-        optD = try Adam(params: D.namedParameters(), lr: t.float("lr_d"), betas: betas)
+        optG = try context.adam(for: G, lr: "lr_g")
+        optD = try context.adam(for: D, lr: "lr_d")
         latentDimension = nz
         conditionClasses = k
         self.rng = context.rng

@@ -24,7 +24,7 @@ public final class DCGAN: GANVariant {
     let rng: RandomGenerator
 
     public init(context: VariantContext) throws {
-        let m = context.model, t = context.train, data = context.data
+        let m = context.model, data = context.data
         let preset = m.int("preset"), nz = m.int("nz")
         guard [28, 32, 64].contains(preset) else {
             throw TrainingError.invalid("model.preset must be 28, 32 or 64, got \(preset)")
@@ -42,8 +42,8 @@ public final class DCGAN: GANVariant {
         }
         let std = m.float("init_std")
         for net in [G, D] { DCGANNetworks.initialize(net, std: std, rng: rng) }
-        optG = try Adam(params: G.namedParameters(), lr: t.float("lr_g"), betas: (t.float("beta1"), t.float("beta2")))
-        optD = try Adam(params: D.namedParameters(), lr: t.float("lr_d"), betas: (t.float("beta1"), t.float("beta2")))
+        optG = try context.adam(for: G, lr: "lr_g")
+        optD = try context.adam(for: D, lr: "lr_d")
         latentDimension = nz
         self.rng = context.rng
     }

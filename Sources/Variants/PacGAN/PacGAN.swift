@@ -47,9 +47,8 @@ public final class PacGAN: GANVariant {
         }
         // Authors' code: every weight N(0, 0.02).
         for net in [G, D] { DCGANNetworks.initialize(net, std: 0.02, rng: rng) }
-        let betas = (t.float("beta1"), t.float("beta2"))
-        optG = try Adam(params: G.namedParameters(), lr: t.float("lr_g"), betas: betas)
-        optD = try Adam(params: D.namedParameters(), lr: t.float("lr_d"), betas: betas)
+        optG = try context.adam(for: G, lr: "lr_g")
+        optD = try context.adam(for: D, lr: "lr_d")
         latentDimension = nz
         self.rng = context.rng
     }

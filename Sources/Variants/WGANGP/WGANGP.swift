@@ -43,9 +43,8 @@ public final class WGANGP: GANVariant {
         default:
             throw TrainingError.invalid("wgan-gp: needs 28x28 images or 2-D points, the data gives \(data.imageShape)")
         }
-        let betas = (t.float("beta1"), t.float("beta2"))
-        optG = try Adam(params: G.namedParameters(), lr: t.float("lr_g"), betas: betas)
-        optD = try Adam(params: D.namedParameters(), lr: t.float("lr_d"), betas: betas)
+        optG = try context.adam(for: G, lr: "lr_g")
+        optD = try context.adam(for: D, lr: "lr_d")
         latentDimension = nz
         nCritic = t.int("n_critic")
         lambda = t.float("lambda_gp")
