@@ -26,9 +26,7 @@ final class ExplodingVariant: GANVariant {
     func trainStep(_ data: BatchSource, step: Int) throws -> [String: Float] {
         let x = try data.next().samples()
         let loss = try G(x).pow(2).mean(axes: nil)
-        opt.zeroGrad()
-        try loss.backward()
-        try opt.step()
+        try opt.minimize(loss)
         return ["loss": step >= 7 ? .nan : loss.item]
     }
 

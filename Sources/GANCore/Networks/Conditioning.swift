@@ -30,4 +30,10 @@ public enum Conditioning {
     public static func randomLabels(_ n: Int, classes: Int, rng: RandomGenerator) -> [Int] {
         (0..<n).map { _ in rng.nextInt(below: classes) }
     }
+
+    /// Generated images for uniformly random labels: G([z, onehot(y)]) and the labels y.
+    public static func generate(_ G: Module, count n: Int, nz: Int, classes: Int, rng: RandomGenerator) throws -> (Tensor, [Int]) {
+        let labels = randomLabels(n, classes: classes, rng: rng)
+        return (try G(concatLatent(rng.normal([n, nz]), labels: labels, classes: classes)), labels)
+    }
 }

@@ -17,6 +17,13 @@ extension Optimizer {
         for (_, p) in state.parameters { p.zeroGrad() }
     }
 
+    /// One gradient step on `loss`: clears the gradients, backpropagates, updates the parameters.
+    public func minimize(_ loss: Tensor) throws {
+        zeroGrad()
+        try loss.backward()
+        try step()
+    }
+
     /// How many times `step()` has run.
     public var stepCount: Int { state.stepCount }
 

@@ -46,21 +46,16 @@ public final class ACGAN: GANVariant {
         let batch = try data.next()
         let real = try batch.images(), y = try batch.requireLabels()
         let n = real.shape[0]
-        let yFake = Conditioning.randomLabels(n, classes: classes, rng: rng)
-        let fake = try G(Conditioning.concatLatent(rng.normal([n, nz]), labels: yFake, classes: classes))
+        let (fake, yFake) = try Conditioning.generate(G, count: n, nz: nz, classes: classes, rng: rng)
 
         let (sReal, cReal) = try D.judge(real), (sFake, cFake) = try D.judge(fake.detached())
         let lossD = try Loss.bceWithLogits(sReal, target: 1) + Loss.bceWithLogits(sFake, target: 0)
             + Loss.crossEntropy(logits: cReal, labels: y) + Loss.crossEntropy(logits: cFake, labels: yFake)
-        optD.zeroGrad()
-        try lossD.backward()
-        try optD.step()
+        try optD.minimize(lossD)
 
         let (sG, cG) = try D.judge(fake)
         let lossG = try Loss.bceWithLogits(sG, target: 1) + Loss.crossEntropy(logits: cG, labels: yFake)
-        optG.zeroGrad()
-        try lossG.backward()
-        try optG.step()
+        try optG.minimize(lossG)
         return ["loss_d": lossD.item, "loss_g": lossG.item, "acc_real": Self.accuracy(cReal, y)]
     }
 

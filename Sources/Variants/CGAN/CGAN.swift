@@ -49,17 +49,12 @@ public final class CGAN: GANVariant {
         let batch = try data.next()
         let real = try batch.images(), y = try batch.requireLabels()
         let n = real.shape[0]
-        let yFake = Conditioning.randomLabels(n, classes: classes, rng: rng)
-        let fake = try G(Conditioning.concatLatent(rng.normal([n, nz]), labels: yFake, classes: classes))
+        let (fake, yFake) = try Conditioning.generate(G, count: n, nz: nz, classes: classes, rng: rng)
         let lossD = try Loss.bceWithLogits(D(real, labels: y), target: 1)
             + Loss.bceWithLogits(D(fake.detached(), labels: yFake), target: 0)
-        optD.zeroGrad()
-        try lossD.backward()
-        try optD.step()
+        try optD.minimize(lossD)
         let lossG = try Loss.bceWithLogits(D(fake, labels: yFake), target: 1)
-        optG.zeroGrad()
-        try lossG.backward()
-        try optG.step()
+        try optG.minimize(lossG)
         return ["loss_d": lossD.item, "loss_g": lossG.item]
     }
 

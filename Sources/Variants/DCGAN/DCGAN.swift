@@ -59,15 +59,11 @@ public final class DCGAN: GANVariant {
         // D: maximise log D(x) + log(1 - D(G(z))).
         let dReal = try D(real), dFake = try D(fake.detached())
         let lossD = try Loss.bceWithLogits(dReal, target: 1) + Loss.bceWithLogits(dFake, target: 0)
-        optD.zeroGrad()
-        try lossD.backward()
-        try optD.step()
+        try optD.minimize(lossD)
 
         // G: the non-saturating form, maximise log D(G(z)).
         let lossG = try Loss.bceWithLogits(D(fake), target: 1)
-        optG.zeroGrad()
-        try lossG.backward()
-        try optG.step()
+        try optG.minimize(lossG)
 
         return ["loss_d": lossD.item, "loss_g": lossG.item,
                 "d_real": try dReal.sigmoid().mean(axes: nil).item, "d_fake": try dFake.sigmoid().mean(axes: nil).item]

@@ -62,13 +62,9 @@ public final class PacGAN: GANVariant {
         // softplus(-D(x)) + softplus(D(G(z))) is BCE with logits against 1 and 0.
         let dReal = try D(Packing.pack(real, size: pack)), dFake = try D(Packing.pack(fake.detached(), size: pack))
         let lossD = try Loss.bceWithLogits(dReal, target: 1) + Loss.bceWithLogits(dFake, target: 0)
-        optD.zeroGrad()
-        try lossD.backward()
-        try optD.step()
+        try optD.minimize(lossD)
         let lossG = try Loss.bceWithLogits(D(Packing.pack(fake, size: pack)), target: 1)
-        optG.zeroGrad()
-        try lossG.backward()
-        try optG.step()
+        try optG.minimize(lossG)
         return ["loss_d": lossD.item, "loss_g": lossG.item]
     }
 

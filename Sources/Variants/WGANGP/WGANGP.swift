@@ -62,17 +62,13 @@ public final class WGANGP: GANVariant {
             let dReal = try D(real).mean(axes: nil), dFake = try D(fake).mean(axes: nil)
             let gp = try GradientPenalty.wgan(critic: { try self.D($0) }, real: real, fake: fake, rng: rng)
             let lossD = try dFake - dReal + gp.penalty * lambda
-            optD.zeroGrad()
-            try lossD.backward()
-            try optD.step()
+            try optD.minimize(lossD)
             wasserstein = dReal.item - dFake.item
             norm = gp.meanNorm
             lossDValue = lossD.item
         }
         let lossG = try -D(G(rng.normal([data.batchSize, latentDimension!]))).mean(axes: nil)
-        optG.zeroGrad()
-        try lossG.backward()
-        try optG.step()
+        try optG.minimize(lossG)
         return ["loss_d": lossDValue, "loss_g": lossG.item, "wasserstein": wasserstein, "grad_norm": norm]
     }
 
