@@ -8,6 +8,10 @@ extension Kernels {
         let out = Tensor(zeros: outShape)
         if x.count == 0 { return out }
         let reduced = Set(axes)
+        if let (outer, kept, inner) = keptBlock(shape, reduced: reduced), inner > 1 {
+            sumAroundBlock(x.data, outer: outer, kept: kept, inner: inner, into: out.data)
+            return out
+        }
         // View the tensor as [outerKept..., reducedDims..., inner] by iterating output elements and,
         // for each, walking the reduced sub-grid. Group trailing kept dims as a contiguous inner block.
         var innerCount = 1
@@ -44,6 +48,31 @@ extension Kernels {
             }
         }
         return out
+    }
+
+    /// When the kept dimensions form one contiguous block with every other dimension reduced, the
+    /// tensor is [outer, kept, inner]: the sizes of the three parts (per-channel sums of NCHW).
+    private static func keptBlock(_ shape: [Int], reduced: Set<Int>) -> (Int, Int, Int)? {
+        let kept = shape.indices.filter { !reduced.contains($0) }
+        guard let lo = kept.first, let hi = kept.last, hi - lo + 1 == kept.count else { return nil }
+        return (Shape.count(Array(shape[..<lo])), Shape.count(Array(shape[lo...hi])), Shape.count(Array(shape[(hi + 1)...])))
+    }
+
+    /// out[k] = sum over a, b of x[a, k, b], summed in the same order as the general path (a-major,
+    /// then b, in Double), so both give identical results; contiguous runs and no index arithmetic
+    /// per element.
+    private static func sumAroundBlock(_ x: UnsafePointer<Float>, outer: Int, kept: Int, inner: Int,
+                                       into out: UnsafeMutablePointer<Float>) {
+        Parallel.forChunks(kept, grain: Swift.max(1, Parallel.grain / Swift.max(outer * inner, 1))) { s, e in
+            for k in s..<e {
+                var acc = 0.0
+                for a in 0..<outer {
+                    let run = x + (a * kept + k) * inner
+                    for b in 0..<inner { acc += Double(run[b]) }
+                }
+                out[k] = Float(acc)
+            }
+        }
     }
 
     /// Max over `axes` (kept as size 1) and, for each output element, the flat index of its argmax.
