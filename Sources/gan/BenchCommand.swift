@@ -17,9 +17,14 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Warm-up steps.") var warmup: Int = 3
     @Option(help: "Batch size.") var batch: Int = 64
     @Option(help: "BLAS threads (0: all cores).") var threads: Int = 0
+    @Flag(help: "Also print a per-op profile (forward and backward time, calls, GFLOP/s) of each model's step.") var profile = false
+    @Option(help: "dcgan28 only: 'fashion' also times the step on real Fashion-MNIST batches through the DataLoader.") var data: String?
 
     func run() throws {
         try reportingErrors {
+            if let data, data != "fashion" {
+                throw TrainingError.invalid("bench --data: only 'fashion' is known, got '\(data)'")
+            }
             if threads > 0 { BLASInfo.setThreads(threads) }
             emit(["model": "environment", "blas_core": BLASInfo.coreName, "blas_config": BLASInfo.config,
                   "threads": threads > 0 ? threads : Parallel.cores, "warning": BLASInfo.coreTypeWarning ?? ""])
@@ -32,6 +37,12 @@ struct BenchCommand: ParsableCommand {
                     }
                 case .dcgan28, .dcgan64, .wgangp28:
                     emit(try ModelBench.trainingStep(m.rawValue, batch: batch, warmup: warmup, steps: steps))
+                    if m == .dcgan28, data != nil {
+                        for r in try ModelBench.realData(batch: batch, warmup: warmup, steps: steps) { emit(r) }
+                    }
+                    if profile {
+                        for r in try ModelBench.profile(m.rawValue, batch: batch, warmup: warmup, steps: steps) { emit(r) }
+                    }
                 case .data:
                     for r in try DataBench.run(batchSize: batch) { var j = r.json; j["model"] = "data"; emit(j) }
                 case .all: break

@@ -9,7 +9,8 @@ import GANTensor
 /// steps. DCGAN-28/64 use the dcgan variant's step (D then G, BCE with logits, Adam 2e-4 / 0.5);
 /// WGAN-GP-28 uses the wgan-gp variant (5 critic steps with the double-backward penalty).
 enum ModelBench {
-    static func trainingStep(_ model: String, batch: Int, warmup: Int, steps: Int) throws -> [String: Any] {
+    /// A bench model's variant built from seed 0, and its resident batch.
+    static func setUp(_ model: String, batch: Int) throws -> (variant: any GANVariant, source: FixedBatchSource) {
         let (variant, yaml, info): (String, String, DataInfo)
         switch model {
         case "dcgan28":
@@ -25,14 +26,70 @@ enum ModelBench {
         guard let type = Registry.variant(named: variant) else { throw TrainingError.invalid("no \(variant) variant") }
         let root = RandomGenerator(seed: 0)
         let v = try type.init(context: VariantContext(recipe: recipe, data: info, initRNG: root.fork("init"), rng: root.fork("train")))
-        let source = FixedBatchSource(images: root.uniform([batch] + info.imageShape, low: -1, high: 1))
+        return (v, FixedBatchSource(images: root.uniform([batch] + info.imageShape, low: -1, high: 1)))
+    }
+
+    static func trainingStep(_ model: String, batch: Int, warmup: Int, steps: Int) throws -> [String: Any] {
+        let (v, source) = try setUp(model, batch: batch)
+        return summary(model, batch: batch, times: try timedSteps(v, source, warmup: warmup, steps: steps))
+    }
+
+    /// DCGAN-28 fed by the real DataLoader over Fashion-MNIST (the default recipe's data), next to
+    /// the same step on a resident batch: equal figures mean the loader is off the critical path.
+    static func realData(batch: Int, warmup: Int, steps: Int) throws -> [[String: Any]] {
+        let recipe = try Registry.recipeLoader().load("dcgan-fashion", overrides: ["train.batch_size=\(batch)"])
+        let built = try DataFactory.make(recipe.data, seed: recipe.seed)
+        let loader = try DataLoader(dataset: built.dataset, batchSize: batch, shuffle: true, dropLast: true,
+                                    seed: recipe.seed, prefetch: 2, workers: recipe.data.int("workers"))
+        defer { loader.close() }
+        let (v, resident) = try setUp("dcgan28", batch: batch)
+        // Interleaved (resident, loader) pairs so machine noise hits both alike.
+        var residentTimes: [Double] = [], loaderTimes: [Double] = []
+        for s in 0..<(warmup + steps) {
+            let a = try timedSteps(v, resident, warmup: 0, steps: 1, firstStep: 2 * s + 1)
+            let b = try timedSteps(v, loader, warmup: 0, steps: 1, firstStep: 2 * s + 2)
+            if s >= warmup { residentTimes += a; loaderTimes += b }
+        }
+        var r = summary("dcgan28", batch: batch, times: residentTimes), l = summary("dcgan28", batch: batch, times: loaderTimes)
+        r["data"] = "resident"
+        l["data"] = "fashion-mnist loader"
+        return [r, l]
+    }
+
+    /// Per-op profile over `steps` steps after warm-up: one JSON object per (op, pass), slowest first.
+    static func profile(_ model: String, batch: Int, warmup: Int, steps: Int) throws -> [[String: Any]] {
+        let (v, source) = try setUp(model, batch: batch)
         for s in 0..<warmup { _ = try v.trainStep(source, step: s + 1) }
+        OpProfiler.start()
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        for s in 0..<steps { _ = try v.trainStep(source, step: warmup + s + 1) }
+        let total = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let rows = OpProfiler.stop()
+        func ms(_ seconds: Double) -> Double { (seconds / Double(steps) * 1e5).rounded() / 100 }
+        var out: [[String: Any]] = rows.map { row in
+            var j: [String: Any] = ["model": model, "profile": row.op, "pass": row.pass, "ms_per_step": ms(row.entry.seconds),
+                                    "calls_per_step": Double(row.entry.calls) / Double(steps),
+                                    "share": (row.entry.seconds / total * 1000).rounded() / 1000]
+            if row.entry.flops > 0 { j["gflops"] = (row.entry.flops / row.entry.seconds / 1e8).rounded() / 10 }
+            return j
+        }
+        let covered = rows.reduce(0) { $0 + $1.entry.seconds }
+        out.append(["model": model, "profile": "total", "ms_per_step": ms(total), "unattributed_ms_per_step": ms(total - covered)])
+        return out
+    }
+
+    static func timedSteps(_ v: any GANVariant, _ source: BatchSource, warmup: Int, steps: Int, firstStep: Int = 1) throws -> [Double] {
+        for s in 0..<warmup { _ = try v.trainStep(source, step: firstStep + s) }
         var times: [Double] = []
         for s in 0..<steps {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try v.trainStep(source, step: warmup + s + 1)
+            _ = try v.trainStep(source, step: firstStep + warmup + s)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         }
+        return times
+    }
+
+    static func summary(_ model: String, batch: Int, times: [Double]) -> [String: Any] {
         let sorted = times.sorted()
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         return ["impl": "gankit", "model": model, "threads": BLASInfo.threads, "batch": batch,

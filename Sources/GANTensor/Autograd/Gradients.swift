@@ -72,14 +72,14 @@ private func backpropagate(from output: Tensor, seed: Tensor?, createGraph: Bool
             }
             let needs = node.inputs.map { $0.requiresGrad && relevant.contains(ObjectIdentifier($0)) }
             guard needs.contains(true) else { continue }
-            let inputGrads = try node.backward(g, t, needs)
+            let inputGrads = try OpProfiler.timingBackward(of: node.op) { try node.backward(g, t, needs) }
             for (i, input) in node.inputs.enumerated() where needs[i] {
                 guard let gi = inputGrads[i] else { continue }
                 guard gi.shape == input.shape else {
                     throw TensorError.shapeMismatch(op: "backward of \(node.op) (input \(i))", lhs: input.shape, rhs: gi.shape)
                 }
                 let iid = ObjectIdentifier(input)
-                table.byID[iid] = try table.byID[iid].map { try $0 + gi } ?? gi
+                table.byID[iid] = try OpProfiler.timingBackward(of: "accumulate_grad") { try table.byID[iid].map { try $0 + gi } ?? gi }
             }
             // Free what is no longer needed as we go (keeps peak memory down).
             if isTarget.map({ !$0.contains(id) }) ?? true { table.byID[id] = nil }

@@ -22,6 +22,7 @@ extension Tensor {
     /// them; otherwise returns `output` untouched. Every differentiable op ends with this.
     public static func record(_ output: Tensor, op: String, inputs: [Tensor],
                               backward: @escaping BackwardFunction) -> Tensor {
+        if OpProfiler.isEnabled { OpProfiler.recorded(op: op, output: output, inputs: inputs) }
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return output }
         output.requiresGrad = true
         output.node = Node(op: op, inputs: inputs, backward: backward)

@@ -21,7 +21,7 @@ extension Optimizer {
     public func minimize(_ loss: Tensor) throws {
         zeroGrad()
         try loss.backward()
-        try step()
+        try OpProfiler.timing("optimizer_step") { try step() }
     }
 
     /// How many times `step()` has run.
