@@ -27,10 +27,10 @@ enum FeatureInput {
         }
     }
 
-    /// Rows `indices` of a [N, d] tensor, as a new [indices.count, d] tensor.
+    /// Rows `indices` of a [N, ...] tensor, as a new [indices.count, ...] tensor.
     static func gatherRows(_ t: Tensor, _ indices: ArraySlice<Int>) -> Tensor {
-        let d = t.shape[1]
-        let out = Tensor(uninitialized: [indices.count, d])
+        let d = t.count / Swift.max(t.shape[0], 1)
+        let out = Tensor(uninitialized: [indices.count] + t.shape.dropFirst())
         for (r, i) in indices.enumerated() {
             (out.data + r * d).update(from: t.data + i * d, count: d)
         }
