@@ -32,16 +32,12 @@ struct EvalCommand: ParsableCommand {
             if let bad = wanted.subtracting(valid).sorted().first {
                 throw TrainingError.invalid("--metrics: \"\(bad)\" does not apply to \(opened.recipe.name); available: \(valid.sorted().joined(separator: ", "))")
             }
-            let fake = try generate(opened.variant, count: samples)
+            let fake = try opened.variant.generateSamples(count: samples, seed: seed)
             var results: [(String, Double)] = []
             if isPoints {
-                guard let preset = GaussianMixture.Preset(rawValue: opened.recipe.data.string("mixture")) else {
-                    throw TrainingError.invalid("unknown mixture \(opened.recipe.data.string("mixture"))")
-                }
-                let mixture = GaussianMixture(preset: preset, count: 10, seed: opened.recipe.seed)
-                guard !mixture.modes.isEmpty else { throw TrainingError.invalid("\(preset.rawValue) has no modes to count") }
-                let r = try mixture.modeCounter.score(fake)
-                results += [("modes_captured", Double(r.modesCaptured)), ("modes_total", Double(mixture.modes.count)),
+                let counter = try MixtureScoring.counter(for: opened.recipe)
+                let r = try counter.score(fake)
+                results += [("modes_captured", Double(r.modesCaptured)), ("modes_total", Double(counter.modes.count)),
                             ("high_quality_fraction", r.highQualityFraction), ("reverse_kl", r.reverseKL)]
             } else {
                 let real = try realImages(opened.recipe, count: samples)
@@ -64,20 +60,6 @@ struct EvalCommand: ParsableCommand {
             try FileBytes.write(Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])), to: out)
             print("wrote \(out)")
         }
-    }
-
-    func generate(_ variant: any GANVariant, count: Int) throws -> Tensor {
-        guard let nz = variant.latentDimension else { throw TrainingError.invalid("this variant has no latent to sample") }
-        let rng = RandomGenerator(seed: seed)
-        var parts: [Tensor] = []
-        var done = 0
-        while done < count {
-            let n = Swift.min(500, count - done)
-            let labels = variant.conditionClasses.map { k in (done..<done + n).map { $0 % k } }
-            parts.append(try variant.generate(GeneratorInput(latents: rng.normal([n, nz]), labels: labels)))
-            done += n
-        }
-        return try Tensor.concat(parts, axis: 0)
     }
 
     /// Real images of the recipe's data (its test split when it has one).

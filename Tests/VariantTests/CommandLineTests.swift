@@ -58,6 +58,18 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("no recipe of that name"), missing.stderr)
     }
 
+    func testReproduceListsClaimsAndRefusesUnknownNames() throws {
+        let out = temp("reproduce")
+        let o = try run(["reproduce", "no-such-claim", "--out", out])
+        XCTAssertEqual(o.status, 1)
+        XCTAssertEqual(o.stderr.split(separator: "\n"), ["gan: error: no claim named \"no-such-claim\"; available: pacgan-modes, determinism"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        XCTAssertNotEqual(try run(["reproduce"]).status, 0)  // neither names nor --all
+        let list = try run(["reproduce", "--list"])
+        XCTAssertEqual(list.status, 0)
+        XCTAssertTrue(list.stdout.contains("pacgan-modes\n") && list.stdout.contains("source: Lin, Khetan, Fanti, Oh 2018"), list.stdout)
+    }
+
     func testShowPrintsTheResolvedRecipe() throws {
         let o = try run(["show", "dcgan-fashion", "--set", "train.steps=7"])
         XCTAssertEqual(o.status, 0)

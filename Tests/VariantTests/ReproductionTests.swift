@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+@testable import GANCore
+import GANRegistry
+
+/// `gan reproduce`'s machinery: the fast forms of the claims, reuse of finished runs, the report's
+/// three outputs and the errors for unknown claims and foreign folders.
+final class ReproductionTests: XCTestCase {
+    func runner(_ dir: String) -> ReproductionRunner {
+        let r = ReproductionRunner(out: dir, recipes: Registry.recipeLoader(), variant: Registry.variant(named:))
+        r.log = { _ in }
+        r.writeHTMLReports = false
+        return r
+    }
+
+    func testDeterminismClaimFastFormPasses() throws {
+        let results = runner(TrainingHarness.tempDir("repro-det")).run([DeterminismClaim()], form: .fast)
+        XCTAssertEqual(results.count, 1)
+        let v = results[0].verdict
+        XCTAssertTrue(v.passed, v.summary)
+        let files = try XCTUnwrap(v.numbers["files"])
+        XCTAssertGreaterThanOrEqual(files, 2)  // generator and discriminator at least
+        XCTAssertEqual(v.numbers["identical_twice"], files)
+        XCTAssertEqual(v.numbers["identical_resumed"], files)
+        XCTAssertLessThan(try XCTUnwrap(v.numbers["identical_other_seed"]), files)
+    }
+
+    /// The PacGAN claim's evaluation end to end on a tiny budget (too short for packing to show,
+    /// see `PacGANModeClaim.fast`): every run scored on 2,500 samples, the table next to the
+    /// paper's figures, and the verdict following the numbers.
+    func testPacGANClaimScoresEachRunAndComparesMeans() throws {
+        var claim = PacGANModeClaim()
+        claim.fast = .init(recipes: ["pacgan-ring"], packs: [1, 2], steps: 30, seeds: [1, 2],
+                           overrides: ["data.limit=2000", "train.sample_every=1000", "train.checkpoint_every=1000", "train.log_every=1000"])
+        let r = runner(TrainingHarness.tempDir("repro-pacgan"))
+        let done = try claim.runs(.fast).map { try r.complete($0) }
+        XCTAssertEqual(done.map(\.spec.id), ["pacgan-ring-pack1-seed1-fast-30", "pacgan-ring-pack1-seed2-fast-30",
+                                             "pacgan-ring-pack2-seed1-fast-30", "pacgan-ring-pack2-seed2-fast-30"])
+        XCTAssertEqual(try done[2].open().recipe.model.int("pack"), 2)
+        let v = try claim.evaluate(CompletedRuns(done), form: .fast)
+        XCTAssertEqual(v.rows.map { Array($0.prefix(2)) }, [["ring", "GAN"], ["ring", "PacGAN2"]])
+        XCTAssertEqual(v.rows.map { $0[5] }, ["6.3 / 98.2 / 0.45", "7.9 / 95.6 / 0.07"])
+        for (row, pack) in zip(v.rows, [1, 2]) {
+            let scored = try [0, 1].map { try MixtureScoring.score(done[2 * (pack - 1) + $0].open(), count: 2500, seed: claim.sampleSeed) }
+            XCTAssertEqual(row[6], scored.map { "\($0.modesCaptured)" }.joined(separator: ","))
+            XCTAssertEqual(v.numbers["pacgan-ring.pack\(pack).modes"], Double(scored[0].modesCaptured + scored[1].modesCaptured) / 2)
+            XCTAssertEqual(try XCTUnwrap(v.numbers["pacgan-ring.pack\(pack).high_quality_percent"]),
+                           50 * (scored[0].highQualityFraction + scored[1].highQualityFraction), accuracy: 1e-9)
+        }
+        let gan = try XCTUnwrap(v.numbers["pacgan-ring.pack1.modes"]), packed = try XCTUnwrap(v.numbers["pacgan-ring.pack2.modes"])
+        XCTAssertEqual(v.passed, packed > gan, v.summary)
+        // The fast form's weaker rule: no comparison, a coverage floor for the packed model.
+        claim.fast.requireMoreModes = false
+        claim.fast.minimumModes = packed
+        XCTAssertTrue(try claim.evaluate(CompletedRuns(done), form: .fast).passed)
+        claim.fast.minimumModes = packed + 0.5
+        let short = try claim.evaluate(CompletedRuns(done), form: .fast)
+        XCTAssertFalse(short.passed)
+        XCTAssertTrue(short.summary.hasPrefix("not met (packed GAN captures at least \(packed + 0.5) modes)"), short.summary)
+    }
+
+    func testFinishedRunsAreReusedAndForeignFoldersRefused() throws {
+        let r = runner(TrainingHarness.tempDir("repro-reuse"))
+        let spec = RunSpec(id: "ring", recipe: "pacgan-ring",
+                           overrides: ["train.checkpoint_every=10", "train.sample_every=1000", "train.log_every=10"], seed: 3, steps: 20)
+        let first = try r.complete(spec)
+        XCTAssertTrue(first.trained)
+        XCTAssertEqual(first.step, 20)
+        let checkpoint = try first.latestCheckpoint()
+        let stamp = try FileManager.default.attributesOfItem(atPath: checkpoint.path)[.modificationDate] as? Date
+        let again = try r.complete(spec)
+        XCTAssertFalse(again.trained)
+        XCTAssertEqual(try again.latestCheckpoint(), checkpoint)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: checkpoint.path)[.modificationDate] as? Date, stamp)
+        // A longer target resumes the same run instead of starting over.
+        var longer = spec
+        longer.steps = 30
+        let resumed = try r.complete(longer)
+        XCTAssertTrue(resumed.trained)
+        XCTAssertEqual(try resumed.latestCheckpoint().lastPathComponent, "step-000000030")
+        // Another recipe in the same folder is refused, never overwritten; so is a shorter target.
+        var other = spec
+        other.overrides.append("model.pack=4")
+        XCTAssertThrowsError(try r.complete(other)) { XCTAssertTrue("\($0)".contains("holds a different recipe"), "\($0)") }
+        XCTAssertThrowsError(try r.complete(spec)) { XCTAssertTrue("\($0)".contains("past this run's 20"), "\($0)") }
+    }
+
+    func testUnknownClaimNameIsAClearError() throws {
+        XCTAssertThrowsError(try ClaimCatalog.claims(named: ["determinism", "pacgan-mode"])) { error in
+            XCTAssertEqual("\(error)", "no claim named \"pacgan-mode\" (did you mean \"pacgan-modes\"?); available: pacgan-modes, determinism")
+        }
+        XCTAssertEqual(try ClaimCatalog.claims(named: ["determinism"]).map(\.name), ["determinism"])
+    }
+
+    /// A claim whose evaluation fails or throws fails alone; the report marks it and still holds the other.
+    struct ScriptedClaim: Claim {
+        let name: String
+        let outcome: Result<Bool, ReproductionError>
+        var statement: String { "scripted \(name)" }
+        var source: String { "test" }
+        func runs(_ form: ClaimForm) -> [RunSpec] { [] }
+        func evaluate(_ runs: CompletedRuns, form: ClaimForm) throws -> ClaimVerdict {
+            let passed = try outcome.get()
+            return ClaimVerdict(passed: passed, summary: "x|y \(passed)", columns: ["a", "b"], rows: [["1", "2|3"]], numbers: ["a": 1])
+        }
+    }
+
+    func testReportTextJSONAndMarkdown() throws {
+        let dir = TrainingHarness.tempDir("repro-report")
+        let results = runner(dir).run([ScriptedClaim(name: "good", outcome: .success(true)),
+                                       ScriptedClaim(name: "bad", outcome: .success(false)),
+                                       ScriptedClaim(name: "broken", outcome: .failure(.missingRun("gone")))], form: .fast)
+        XCTAssertEqual(results.map(\.verdict.passed), [true, false, false])
+        XCTAssertEqual(results[2].verdict.summary, "error: run not available: gone")
+        let report = ReproductionReport(results: results, commit: "abc123", machine: "test machine")
+        XCTAssertFalse(report.passed)
+        XCTAssertTrue(ReproductionReport(results: [results[0]], commit: "c").passed)
+
+        let text = report.text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(text[0].split(separator: " ", omittingEmptySubsequences: true), ["claim", "form", "verdict", "summary"])
+        XCTAssertTrue(text.contains { $0.hasPrefix("good ") && $0.contains("fast") && $0.contains("PASS") }, report.text)
+        XCTAssertTrue(text.contains { $0.hasPrefix("bad ") && $0.contains("FAIL") }, report.text)
+        XCTAssertTrue(text.contains("good (test):"), report.text)
+
+        let written = try report.write(to: URL(fileURLWithPath: dir))
+        XCTAssertEqual(written.map(\.lastPathComponent), ["results.json", "results.md"])
+        let decoded = try JSONDecoder().decode(ReproductionReport.self, from: Data(contentsOf: written[0]))
+        XCTAssertEqual(decoded, report)
+        XCTAssertEqual(decoded.results[0].verdict.numbers["a"], 1)
+        let md = try String(contentsOf: written[1], encoding: .utf8)
+        XCTAssertTrue(md.hasPrefix("Date: \(report.date); commit: abc123; machine: test machine."), md)
+        XCTAssertTrue(md.contains("| claim | form | verdict | summary | time (s) |\n| --- | --- | --- | --- | --- |\n"), md)
+        XCTAssertTrue(md.contains("| bad | fast | FAIL | x\\|y false |"), md)
+        XCTAssertTrue(md.contains("### good (fast form)\n\nscripted good Source: test.\n\n| a | b |\n| --- | --- |\n| 1 | 2\\|3 |\n"), md)
+    }
+}
