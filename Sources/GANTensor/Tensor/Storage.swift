@@ -30,7 +30,7 @@ final class BufferCache: @unchecked Sendable {
     /// Buffers below this many floats come from malloc directly (its own bins are fast enough).
     static let smallest = 1 << 12
     /// Cached bytes at most.
-    var limitBytes = 1 << 30
+    let limitBytes = 1 << 30
 
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var cachedBytes = 0
@@ -67,20 +67,5 @@ final class BufferCache: @unchecked Sendable {
             lock.unlock()
         }
         Foundation.free(p)
-    }
-
-    /// Returns every cached buffer to the system.
-    func drain() {
-        lock.lock()
-        let all = free.values.flatMap { $0 }
-        free = [:]
-        cachedBytes = 0
-        lock.unlock()
-        for p in all { Foundation.free(p) }
-    }
-
-    var cachedByteCount: Int {
-        lock.lock(); defer { lock.unlock() }
-        return cachedBytes
     }
 }
