@@ -16,12 +16,10 @@ struct ReproduceCommand: ParsableCommand {
     @Option(help: "Output folder: runs/<id>/ for the trainings (finished ones are reused), results.json, results.md.")
     var out: String = "runs/reproduce"
     @Flag(help: "Show the trainings' progress lines.") var verbose = false
-    @Option(help: "Runs trained at once (each on its own thread; results do not depend on it).") var jobs: Int = 1
 
     func validate() throws {
         if list && (all || !names.isEmpty) { throw ValidationError("--list takes no claim names and no --all") }
         if !list && all == !names.isEmpty { throw ValidationError("name the claims to run, or give --all (see --list)") }
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
 
     func run() throws {
@@ -32,7 +30,6 @@ struct ReproduceCommand: ParsableCommand {
             }
             let claims = all ? ClaimCatalog.all : try ClaimCatalog.claims(named: names)
             let runner = ReproductionRunner(out: out, recipes: Registry.recipeLoader(), variant: Registry.variant(named:))
-            runner.jobs = jobs
             if verbose { runner.trainingProgress = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
             let results = runner.run(claims, form: fast ? .fast : .full)
             let report = ReproductionReport(results: results, commit: Self.commit())

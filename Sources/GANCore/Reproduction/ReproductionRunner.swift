@@ -14,10 +14,6 @@ public final class ReproductionRunner {
     /// The trainer's progress lines; nil keeps training quiet.
     public var trainingProgress: ((String) -> Void)?
     public var writeHTMLReports = true
-    /// Runs trained at once, each on its own thread. The 2-D models' steps are too small to keep
-    /// two cores busy, so independent runs side by side use the machine better. A run's result
-    /// does not depend on this: kernels split work by shape only, never by timing.
-    public var jobs = 1
 
     public init(out: String, recipes: RecipeLoader, variant lookup: @escaping (String) -> (any GANVariant.Type)?) {
         self.out = URL(fileURLWithPath: out).standardized
@@ -36,7 +32,6 @@ public final class ReproductionRunner {
             let verdict: ClaimVerdict
             var ids: [String] = []
             do {
-                try trainConcurrently(claim.runs(form))
                 let done = try claim.runs(form).map { spec -> CompletedRun in
                     ids.append(spec.id)
                     return try complete(spec)
@@ -49,31 +44,6 @@ public final class ReproductionRunner {
             return ClaimResult(name: claim.name, statement: claim.statement, source: claim.source, form: form,
                                verdict: verdict, runs: ids, seconds: Date().timeIntervalSince(clock))
         }
-    }
-
-    /// With `jobs` > 1, trains the runs `jobs` at a time (in order, each worker taking the next
-    /// one); the first error is rethrown once all workers stop. With 1, `complete` trains them in
-    /// turn when the claim is evaluated.
-    func trainConcurrently(_ specs: [RunSpec]) throws {
-        guard jobs > 1, specs.count > 1 else { return }
-        let lock = NSLock()
-        var next = 0, firstError: Error?
-        DispatchQueue.concurrentPerform(iterations: Swift.min(jobs, specs.count)) { _ in
-            while true {
-                lock.lock()
-                let i = next
-                next += 1
-                let stop = firstError != nil
-                lock.unlock()
-                if stop || i >= specs.count { return }
-                do { _ = try complete(specs[i]) } catch {
-                    lock.lock()
-                    if firstError == nil { firstError = error }
-                    lock.unlock()
-                }
-            }
-        }
-        if let firstError { throw firstError }
     }
 
     /// Trains `spec` unless its folder already holds the finished run.

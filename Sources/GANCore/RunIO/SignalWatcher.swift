@@ -7,17 +7,8 @@ private nonisolated(unsafe) var signalStopFlag: sig_atomic_t = 0
 /// checkpoint and exits cleanly instead of killing the process mid-write.
 public final class SignalWatcher: @unchecked Sendable {
     private let signals: [Int32] = [SIGINT, SIGTERM]
-    /// Watchers alive (trainings running side by side under `gan reproduce --jobs`): the first
-    /// installs the handlers, the last puts the defaults back.
-    private nonisolated(unsafe) static var active = 0
-    private static let lock = NSLock()
-    private var restored = false
 
     public init() {
-        Self.lock.lock()
-        defer { Self.lock.unlock() }
-        Self.active += 1
-        guard Self.active == 1 else { return }
         signalStopFlag = 0
         for sig in signals {
             var action = sigaction()
@@ -30,13 +21,8 @@ public final class SignalWatcher: @unchecked Sendable {
 
     public var stopRequested: Bool { signalStopFlag != 0 }
 
-    /// Puts the default handlers back once no other watcher is alive.
+    /// Puts the default handlers back.
     public func restore() {
-        Self.lock.lock()
-        defer { Self.lock.unlock() }
-        guard !restored else { return }
-        restored = true
-        Self.active -= 1
-        if Self.active == 0 { for sig in signals { signal(sig, SIG_DFL) } }
+        for sig in signals { signal(sig, SIG_DFL) }
     }
 }
