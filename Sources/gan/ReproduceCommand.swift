@@ -16,10 +16,14 @@ struct ReproduceCommand: ParsableCommand {
     @Option(help: "Output folder: runs/<id>/ for the trainings (finished ones are reused), results.json, results.md.")
     var out: String = "runs/reproduce"
     @Flag(help: "Show the trainings' progress lines.") var verbose = false
+    @Option(help: "Runs trained at once, each in its own gan process (results do not depend on it).") var jobs: Int = 1
+    @Option(name: .customLong("run"), help: "Only train (or finish) this run of the named claims, without evaluating (what --jobs starts).")
+    var onlyRun: String?
 
     func validate() throws {
         if list && (all || !names.isEmpty) { throw ValidationError("--list takes no claim names and no --all") }
         if !list && all == !names.isEmpty { throw ValidationError("name the claims to run, or give --all (see --list)") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
 
     func run() throws {
@@ -31,7 +35,20 @@ struct ReproduceCommand: ParsableCommand {
             let claims = all ? ClaimCatalog.all : try ClaimCatalog.claims(named: names)
             let runner = ReproductionRunner(out: out, recipes: Registry.recipeLoader(), variant: Registry.variant(named:))
             if verbose { runner.trainingProgress = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
-            let results = runner.run(claims, form: fast ? .fast : .full)
+            let form: ClaimForm = fast ? .fast : .full
+            let specs = claims.flatMap { $0.runs(form) }
+            if let onlyRun {
+                guard let spec = specs.first(where: { $0.id == onlyRun }) else {
+                    throw ValidationError("no run \(onlyRun) in \(claims.map(\.name).joined(separator: ", ")) (\(form.rawValue) form)")
+                }
+                _ = try runner.complete(spec)
+                return
+            }
+            try ReproduceJobs.train(specs, childArguments: { spec in
+                ["reproduce"] + (all ? ["--all"] : names) + (fast ? ["--fast"] : []) + (verbose ? ["--verbose"] : [])
+                    + ["--out", out, "--run", spec.id]
+            }, jobs: jobs)
+            let results = runner.run(claims, form: form)
             let report = ReproductionReport(results: results, commit: Self.commit())
             print(report.text)
             for url in try report.write(to: runner.out) { print("wrote \(url.path)") }

@@ -53,6 +53,17 @@ final class SharedGANPiecesTests: XCTestCase {
         XCTAssertThrowsError(try Packing.pack(x, size: 0))
     }
 
+    /// Separately generated chunks: pack i holds row i of every chunk, as the authors' code
+    /// concatenates its m generator outputs along features.
+    func testPackingChunksTakesOneRowOfEach() throws {
+        let a = try Tensor([0, 1, 2, 3], shape: [2, 2]), b = try Tensor([10, 11, 12, 13], shape: [2, 2])
+        let p = try Packing.pack(chunks: [a, b])
+        XCTAssertEqual(p.shape, [2, 4])
+        XCTAssertEqual(p.scalars, [0, 1, 10, 11, 2, 3, 12, 13])
+        XCTAssertTrue(try Packing.pack(chunks: [a]) === a)
+        XCTAssertThrowsError(try Packing.pack(chunks: []))
+    }
+
     func testOneHotAndLabelMaps() throws {
         let y = try Conditioning.oneHot([2, 0], classes: 3)
         XCTAssertEqual(y.scalars, [0, 0, 1, 1, 0, 0])

@@ -163,6 +163,42 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
+    /// Adam updates eight elements at a time with a scalar tail; every element must get exactly the
+    /// bits it gets as a one-element parameter (scalar path only), for both lerp branches (beta1
+    /// 0.8 and 0.5) and with weight decay.
+    func testAdamVectorLanesMatchScalarUpdates() throws {
+        for (betas, decay) in [((Float(0.8), Float(0.999)), Float(0)), ((0.5, 0.9), 0.1)] {
+            let start = RandomGenerator(seed: 5).normal([37])
+            let whole = start.copy().requiringGrad()
+            let singles = start.scalars.map { Tensor(repeating: $0, shape: [1]).requiringGrad() }
+            let a = try Adam(params: [("w", whole)], lr: 0.01, betas: betas, weightDecay: decay)
+            let b = try Adam(params: singles.enumerated().map { ("s\($0.offset)", $0.element) }, lr: 0.01, betas: betas, weightDecay: decay)
+            for step in 0..<3 {
+                let g = RandomGenerator(seed: UInt64(step)).normal([37])
+                whole.grad = g
+                for (i, p) in singles.enumerated() { p.grad = Tensor(repeating: g.scalars[i], shape: [1]) }
+                try a.step()
+                try b.step()
+            }
+            XCTAssertBitIdentical(whole.scalars, singles.map { $0.scalars[0] }, "Adam betas \(betas) decay \(decay)")
+        }
+    }
+
+    /// Simultaneous updates: each player's gradient is taken before anyone moves. With losses
+    /// d*g and -d*g and SGD at rate 1, d -> d - g and g -> g + d (old values on the right);
+    /// alternating updates would give g -> g + (d - g) instead.
+    func testSimultaneousStepUsesTheOldParametersForEveryPlayer() throws {
+        let d = try Tensor([2], shape: [1]).requiringGrad(), g = try Tensor([5], shape: [1]).requiringGrad()
+        let optD = try SGD(params: [("d", d)], lr: 1), optG = try SGD(params: [("g", g)], lr: 1)
+        let product = try d * g
+        try SimultaneousStep.minimize([(product, optD), (-product, optG)])
+        XCTAssertEqual(d.scalars, [-3])
+        XCTAssertEqual(g.scalars, [7])
+        // Each optimizer saw only its own loss's gradient.
+        XCTAssertEqual(d.grad?.scalars, [5])
+        XCTAssertEqual(g.grad?.scalars, [-2])
+    }
+
     func testSkipsParametersWithoutGradientAndZeroGradClears() throws {
         let a = try Tensor([1], shape: [1]).requiringGrad(), b = try Tensor([1], shape: [1]).requiringGrad()
         let opt = try Adam(params: [("a", a), ("b", b)], lr: 0.1)

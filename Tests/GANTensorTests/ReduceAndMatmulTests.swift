@@ -15,6 +15,21 @@ final class ReduceAndMatmulTests: XCTestCase {
         XCTAssertThrowsError(try x.sum(axes: [2]))
     }
 
+    /// Max over trailing axes takes a contiguous fast path; it must give the general path's values
+    /// and argmax (first maximum wins, a NaN wins over numbers), here forced by a trailing size-1 axis.
+    func testTrailingMaxMatchesGeneralPath() throws {
+        var values = rng.uniform([3, 4, 5], low: -1, high: 1).scalars
+        values[7] = values[6]  // a tie inside one run
+        values[12] = .nan
+        let x = try Tensor(values, shape: [3, 4, 5])
+        let fast = Kernels.max(x, axes: [2]), general = Kernels.max(try x.reshaped([3, 4, 5, 1]), axes: [2])
+        XCTAssertEqual(fast.argmax, general.argmax)
+        XCTAssertEqual(fast.values.scalars.map(\.bitPattern), general.values.scalars.map(\.bitPattern))
+        XCTAssertEqual(fast.argmax[2], 12)
+        let whole = Kernels.max(x, axes: [1, 2]), wholeGeneral = Kernels.max(try x.reshaped([3, 4, 5, 1]), axes: [1, 2])
+        XCTAssertEqual(whole.argmax, wholeGeneral.argmax)
+    }
+
     func testReductionGradients() throws {
         let x = rng.uniform([2, 3, 4], low: -1, high: 1)
         try assertGradients([x]) { try $0[0].sum(axes: [1]) }

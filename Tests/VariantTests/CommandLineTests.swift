@@ -70,6 +70,24 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(list.stdout.contains("pacgan-modes\n") && list.stdout.contains("source: Lin, Khetan, Fanti, Oh 2018"), list.stdout)
     }
 
+    /// `--jobs 2` trains the runs in child processes side by side; the determinism claim then
+    /// finds the two same-seed runs byte-identical (and the other seed different), so the runs
+    /// came out as the single-process path makes them. Bad values are refused.
+    func testReproduceJobsTrainsInChildProcesses() throws {
+        let out = temp("reproduce-jobs")
+        let o = try run(["reproduce", "determinism", "--fast", "--jobs", "2", "--out", out])
+        XCTAssertEqual(o.status, 0, o.stderr)
+        XCTAssertTrue(o.stdout.split(separator: "\n").contains { $0.hasPrefix("determinism") && $0.contains(" PASS ") }, o.stdout)
+        // The children trained every run that is not stopped on purpose; the parent only reused them.
+        XCTAssertEqual(o.stderr.components(separatedBy: "reproduce: reusing").count - 1, 3, o.stderr)
+        let bad = try run(["reproduce", "determinism", "--jobs", "0"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--jobs must be at least 1"), bad.stderr)
+        let unknown = try run(["reproduce", "determinism", "--fast", "--run", "nope", "--out", out])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("no run nope in determinism (fast form)"), unknown.stderr)
+    }
+
     func testShowPrintsTheResolvedRecipe() throws {
         let o = try run(["show", "dcgan-fashion", "--set", "train.steps=7"])
         XCTAssertEqual(o.status, 0)

@@ -34,14 +34,17 @@ final class ReproductionTests: XCTestCase {
                            overrides: ["data.limit=2000", "train.sample_every=1000", "train.checkpoint_every=1000", "train.log_every=1000"])
         let r = runner(TrainingHarness.tempDir("repro-pacgan"))
         let done = try claim.runs(.fast).map { try r.complete($0) }
-        XCTAssertEqual(done.map(\.spec.id), ["pacgan-ring-pack1-seed1-fast-30", "pacgan-ring-pack1-seed2-fast-30",
-                                             "pacgan-ring-pack2-seed1-fast-30", "pacgan-ring-pack2-seed2-fast-30"])
-        XCTAssertEqual(try done[2].open().recipe.model.int("pack"), 2)
+        // Largest packs first (for --jobs), each with 100 packs a step.
+        XCTAssertEqual(done.map(\.spec.id), ["pacgan-ring-pack2-seed1-fast-30", "pacgan-ring-pack2-seed2-fast-30",
+                                             "pacgan-ring-pack1-seed1-fast-30", "pacgan-ring-pack1-seed2-fast-30"])
+        XCTAssertEqual(try done[0].open().recipe.model.int("pack"), 2)
+        XCTAssertEqual(try done[0].open().recipe.train.int("batch_size"), 200)
+        XCTAssertEqual(try done[2].open().recipe.train.int("batch_size"), 100)
         let v = try claim.evaluate(CompletedRuns(done), form: .fast)
         XCTAssertEqual(v.rows.map { Array($0.prefix(2)) }, [["ring", "GAN"], ["ring", "PacGAN2"]])
         XCTAssertEqual(v.rows.map { $0[5] }, ["6.3 / 98.2 / 0.45", "7.9 / 95.6 / 0.07"])
         for (row, pack) in zip(v.rows, [1, 2]) {
-            let scored = try [0, 1].map { try MixtureScoring.score(done[2 * (pack - 1) + $0].open(), count: 2500, seed: claim.sampleSeed) }
+            let scored = try [0, 1].map { try MixtureScoring.score(done[2 * (2 - pack) + $0].open(), count: 2500, seed: claim.sampleSeed) }
             XCTAssertEqual(row[6], scored.map { "\($0.modesCaptured)" }.joined(separator: ","))
             XCTAssertEqual(v.numbers["pacgan-ring.pack\(pack).modes"], Double(scored[0].modesCaptured + scored[1].modesCaptured) / 2)
             XCTAssertEqual(try XCTUnwrap(v.numbers["pacgan-ring.pack\(pack).high_quality_percent"]),

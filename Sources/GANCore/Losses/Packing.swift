@@ -14,4 +14,12 @@ public enum Packing {
         // Row-major: samples i*m ..< (i+1)*m are contiguous, so packing is a reshape.
         return try x.reshaped([n / m, m * x.shape[1]] + Array(x.shape.dropFirst(2)))
     }
+
+    /// Packs m equally sized batches drawn separately: pack i is row i of every chunk, concatenated
+    /// along channels or features (the authors' code generates each pack position with its own
+    /// generator call, so batch norm normalises each chunk on its own statistics).
+    public static func pack(chunks: [Tensor]) throws -> Tensor {
+        guard let first = chunks.first else { throw TensorError.invalidArgument(op: "pack", reason: "no chunks to pack") }
+        return chunks.count == 1 ? first : try Tensor.concat(chunks, axis: 1)
+    }
 }

@@ -4,11 +4,12 @@ import GANTensor
 public enum MLPNetworks {
     /// PacGAN's 2-D generator (Lin et al. 2018, authors' synthetic_data_experiments): z in R^2 ->
     /// `depth` hidden layers of `width` units, each Linear (no bias) + BatchNorm + ReLU -> Linear to 2.
+    /// Batch-norm running statistics move by 0.05 a step, as the authors' population updates do.
     public static func pacganGenerator(nz: Int, width: Int, depth: Int, outputs: Int = 2, rng: RandomGenerator) -> Sequential {
         var layers: [Module] = []
         var inputs = nz
         for _ in 0..<depth {
-            layers += [Linear(inputs, width, bias: false, rng: rng), BatchNorm(width), ReLU()]
+            layers += [Linear(inputs, width, bias: false, rng: rng), BatchNorm(width, momentum: 0.05), ReLU()]
             inputs = width
         }
         layers.append(Linear(inputs, outputs, rng: rng))

@@ -25,6 +25,18 @@ public enum Kernels {
         return z
     }
 
+    /// x + y on two tensors of the same shape. Written out because `zip`'s closure is not
+    /// specialised across the thread hand-off: through it every element costs an indirect call,
+    /// and gradient accumulation on the small 2-D models spends most of its time there.
+    public static func add(_ x: Tensor, _ y: Tensor) -> Tensor {
+        let z = Tensor(uninitialized: x.shape)
+        let xp = x.data, yp = y.data, zp = z.data
+        Parallel.forChunks(x.count) { s, e in
+            for i in s..<e { zp[i] = xp[i] + yp[i] }
+        }
+        return z
+    }
+
     /// z = f(a, b) with NumPy broadcasting into `shape` (already validated by the caller).
     @inline(__always)
     public static func broadcastZip(_ a: Tensor, _ b: Tensor, into shape: [Int],

@@ -82,8 +82,22 @@ extension Kernels {
         for a in axes { outShape[a] = 1 }
         let out = Tensor(repeating: -.infinity, shape: outShape)
         var arg = [Int](repeating: 0, count: out.count)
-        let xs = Shape.strides(shape), os = Shape.strides(outShape)
         let xp = x.data, op = out.data
+        // Trailing axes reduced (maxout pieces, row maxima): each output scans one contiguous run,
+        // in the same order and with the same comparison as the general loop below.
+        if let first = axes.first, axes == Array(first..<shape.count), x.count > 0 {
+            let run = Shape.count(Array(shape[first...]))
+            for o in 0..<out.count {
+                let base = o * run
+                var best = xp[base], bestIndex = base
+                for i in (base + 1)..<(base + run) where xp[i] > best || (xp[i].isNaN && !best.isNaN) {
+                    best = xp[i]; bestIndex = i
+                }
+                op[o] = best; arg[o] = bestIndex
+            }
+            return (out, arg)
+        }
+        let xs = Shape.strides(shape), os = Shape.strides(outShape)
         for i in 0..<x.count {
             var rem = i, o = 0
             for dIdx in 0..<shape.count {

@@ -46,7 +46,20 @@ public final class Adam: Optimizer {
             let p = state.parameters[i].tensor.data, g = state.parameters[i].tensor.grad!.data
             let m = state.slot(0, of: i), v = state.slot(1, of: i)
             let size = stepSize[i], bc2 = correction2Sqrt[i]
-            for j in range {
+            // Eight lanes at a time: the same IEEE operations in the same order as the scalar tail,
+            // so the result is bit-identical, about 4x faster on the 2-D models' many small steps.
+            var j = range.lowerBound
+            while j + 8 <= range.upperBound {
+                let pj = SIMDAccess.load(p + j), mOld = SIMDAccess.load(m + j)
+                let gj = wd != 0 ? SIMDAccess.load(g + j) + wd * pj : SIMDAccess.load(g + j)
+                let mj = OptimizerMath.lerp(mOld, gj, w1)
+                let vj = SIMDAccess.load(v + j) * b2 + c2 * gj * gj
+                SIMDAccess.store(mj, m + j)
+                SIMDAccess.store(vj, v + j)
+                SIMDAccess.store(pj + size * mj / (vj.squareRoot() / bc2 + eps), p + j)
+                j += 8
+            }
+            for j in j..<range.upperBound {
                 let pj = p[j]
                 let gj = wd != 0 ? g[j] + wd * pj : g[j]
                 let mj = OptimizerMath.lerp(m[j], gj, w1)
@@ -59,11 +72,29 @@ public final class Adam: Optimizer {
     }
 }
 
+/// Unaligned eight-lane loads and stores for the optimizers' elementwise updates.
+enum SIMDAccess {
+    @inline(__always)
+    static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    static func store(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: x, as: SIMD8<Float>.self)
+    }
+}
+
 /// Elementwise helpers in the exact form PyTorch's CPU kernels evaluate them.
 enum OptimizerMath {
     /// `torch.lerp` with a scalar weight: the formula flips at 0.5 to stay accurate near both ends.
     @inline(__always)
     static func lerp(_ start: Float, _ end: Float, _ weight: Float) -> Float {
+        weight < 0.5 ? start + weight * (end - start) : end - (end - start) * (1 - weight)
+    }
+
+    @inline(__always)
+    static func lerp(_ start: SIMD8<Float>, _ end: SIMD8<Float>, _ weight: Float) -> SIMD8<Float> {
         weight < 0.5 ? start + weight * (end - start) : end - (end - start) * (1 - weight)
     }
 }

@@ -58,13 +58,16 @@ public final class PacGAN: GANVariant {
 
     public func trainStep(_ data: BatchSource, step: Int) throws -> [String: Float] {
         let real = try data.next().samples()
-        let fake = try G(rng.normal([real.shape[0], latentDimension!]))
-        // softplus(-D(x)) + softplus(D(G(z))) is BCE with logits against 1 and 0.
-        let dReal = try D(Packing.pack(real, size: pack)), dFake = try D(Packing.pack(fake.detached(), size: pack))
+        // As in the authors' code (fjxmlzn/PacGAN bricks.py): a batch of B real samples forms B/m
+        // packs, the generator runs m times on B/m latents and pack i takes row i of each run.
+        let packs = real.shape[0] / pack
+        let fake = try Packing.pack(chunks: (0..<pack).map { _ in try G(rng.normal([packs, latentDimension!])) })
+        let dReal = try D(Packing.pack(real, size: pack)), dFake = try D(fake)
+        // softplus(-D(x)) + softplus(D(G(z))) is BCE with logits against 1 and 0; G minimises
+        // softplus(-D(G(z))). Both updated simultaneously from this one forward pass (ali_algorithm).
         let lossD = try Loss.bceWithLogits(dReal, target: 1) + Loss.bceWithLogits(dFake, target: 0)
-        try optD.minimize(lossD)
-        let lossG = try Loss.bceWithLogits(D(Packing.pack(fake, size: pack)), target: 1)
-        try optG.minimize(lossG)
+        let lossG = try Loss.bceWithLogits(dFake, target: 1)
+        try SimultaneousStep.minimize([(lossD, optD), (lossG, optG)])
         return ["loss_d": lossD.item, "loss_g": lossG.item]
     }
 
