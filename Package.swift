@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Every GAN variant is one module under Sources/Variants/<Name>; adding one is a new name here
 /// plus one line in Sources/GANRegistry/Registry.swift (RegistryTests checks the two agree).
-let variants = ["DCGAN", "CGAN", "ACGAN", "PacGAN", "WGANGP"]
+let variants = ["DCGAN", "CGAN", "ACGAN", "PacGAN", "WGANGP", "Template"]
 
 // Numeric kernels index raw buffers after explicit shape checks; drop the redundant overflow traps.
 let engineSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
@@ -23,22 +23,34 @@ var targets: [Target] = [
         name: "GANCore",
         dependencies: ["GANTensor", "GANData", .product(name: "Yams", package: "Yams")]
     ),
+    // Copies the template variant under a new name and registers it (`gan new-variant`).
+    .target(name: "GANScaffold"),
     // The one place that lists every variant module by type (Sources/GANRegistry/Registry.swift).
     .target(name: "GANRegistry", dependencies: ["GANCore"] + variants.map { .target(name: $0) }),
     .executableTarget(
         name: "gan",
-        dependencies: ["GANTensor", "GANData", "GANCore", "GANRegistry", "GANMetrics",
+        dependencies: ["GANTensor", "GANData", "GANCore", "GANRegistry", "GANMetrics", "GANScaffold",
                        .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .testTarget(name: "GANTensorTests", dependencies: ["GANTensor"], exclude: ["Fixtures"]),
     .testTarget(name: "GANDataTests", dependencies: ["GANData", "GANTensor"]),
     .testTarget(name: "GANMetricsTests", dependencies: ["GANMetrics", "GANTensor", "GANData"]),
     .testTarget(name: "GANCoreTests", dependencies: ["GANCore", "GANData", "GANTensor"]),
+    .testTarget(name: "GANScaffoldTests", dependencies: ["GANScaffold"]),
     .testTarget(
         name: "VariantTests",
         dependencies: ["GANCore", "GANData", "GANTensor", "GANRegistry"] + variants.map { .target(name: $0) }
     ),
 ]
+// `swift package --allow-writing-to-package-directory new-variant NAME` runs `gan new-variant`.
+targets.append(.plugin(
+    name: "NewVariant",
+    capability: .command(
+        intent: .custom(verb: "new-variant", description: "Create a variant module from the template and register it"),
+        permissions: [.writeToPackageDirectory(reason: "writes Sources/Variants/NAME, its recipe and test, and edits Package.swift and Registry.swift")]
+    ),
+    dependencies: ["gan"]
+))
 targets += variants.map {
     .target(name: $0, dependencies: ["GANTensor", "GANData", "GANCore"], path: "Sources/Variants/\($0)")
 }
@@ -51,6 +63,7 @@ let package = Package(
         .library(name: "GANData", targets: ["GANData"]),
         .library(name: "GANCore", targets: ["GANCore"]),
         .library(name: "GANMetrics", targets: ["GANMetrics"]),
+        .plugin(name: "NewVariant", targets: ["NewVariant"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -3,6 +3,7 @@ import ACGAN
 import CGAN
 import DCGAN
 import PacGAN
+import Template
 import WGANGP
 
 /// Every variant, found by the name recipes use. Adding a variant: its module name in
@@ -13,6 +14,7 @@ public let allVariants: [any GANVariant.Type] = [
     ACGAN.self,
     PacGAN.self,
     WGANGP.self,
+    TemplateGAN.self,
 ]
 
 public enum Registry {
