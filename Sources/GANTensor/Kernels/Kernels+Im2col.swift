@@ -21,12 +21,16 @@ struct ConvLayout {
             && geometry.padding == (0, 0) && geometry.dilation == (1, 1)
     }
 
+    /// Threads the batch is shared over: one per gemm thread, at most one per sample.
+    var workers: Int { Swift.max(1, Swift.min(BLASInfo.threads, batch)) }
+
     /// Samples unfolded together: enough for one wide gemm, capped so the column matrix and the
     /// transposed map each stay within `Kernels.convColumnBudget` floats (a whole DCGAN-64 batch
-    /// would take 64 MB and more).
+    /// would take 64 MB and more), and at most one worker's share.
     var samplesPerGroup: Int {
         let perSample = Swift.max(1, Swift.max(columnRows, mapChannels) * mapArea)
-        return Swift.max(1, Swift.min(batch, Kernels.convColumnBudget / perSample))
+        let share = (batch + workers - 1) / workers
+        return Swift.max(1, Swift.min(share, Kernels.convColumnBudget / perSample))
     }
 }
 
@@ -100,10 +104,14 @@ extension Kernels {
                         let out = row + oh * mw
                         let line = plane + (oh * sh + r.offset) * w + t.offset
                         for ow in 0..<t.lo { out[ow] = 0 }
+                        // Stride 2 (every DCGAN layer) spelled out: a constant stride and
+                        // wrapping index arithmetic let the loop vectorise.
                         if sw == 1 {
                             (out + t.lo).update(from: line + t.lo, count: t.hi - t.lo)
+                        } else if sw == 2 {
+                            for ow in t.lo..<t.hi { out[ow] = line[ow &<< 1] }
                         } else {
-                            for ow in t.lo..<t.hi { out[ow] = line[ow * sw] }
+                            for ow in t.lo..<t.hi { out[ow] = line[ow &* sw] }
                         }
                         for ow in t.hi..<mw { out[ow] = 0 }
                     }
@@ -129,7 +137,11 @@ extension Kernels {
                     for oh in r.lo..<r.hi {
                         let src = row + oh * mw
                         let line = plane + (oh * sh + r.offset) * w + t.offset
-                        for ow in t.lo..<t.hi { line[ow * sw] += src[ow] }
+                        if sw == 2 {
+                            for ow in t.lo..<t.hi { line[ow &<< 1] += src[ow] }
+                        } else {
+                            for ow in t.lo..<t.hi { line[ow &* sw] += src[ow] }
+                        }
                     }
                 }
             }
