@@ -45,13 +45,18 @@ enum NaiveConv {
 final class ConvTests: XCTestCase {
     let rng = RandomGenerator(seed: 11)
 
-    /// Runs `body` with the whole batch in one group and with one sample per group.
+    /// Runs `body` with the whole batch in one group and with one sample per group, each on one
+    /// thread (one worker, the gemm split by stripes) and on three (the batch shared by up to
+    /// three workers, uneven shares included).
     func withEveryKernelPath(_ body: () throws -> Void) rethrows {
-        let budget = Kernels.convColumnBudget
-        defer { Kernels.convColumnBudget = budget }
-        for columns in [budget, 1] {
-            Kernels.convColumnBudget = columns
-            try body()
+        let budget = Kernels.convColumnBudget, threads = BLASInfo.threads
+        defer { Kernels.convColumnBudget = budget; BLASInfo.setThreads(threads) }
+        for t in [1, 3] {
+            BLASInfo.setThreads(t)
+            for columns in [budget, 1] {
+                Kernels.convColumnBudget = columns
+                try body()
+            }
         }
     }
 
@@ -135,6 +140,8 @@ final class ConvTests: XCTestCase {
                 expected.append(Float(zip(yk, gy.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }))
             }
             assertClose(dw.scalars, expected, "convWeightGrad")
+            // The workers' sums are added in a fixed order: identical run to run.
+            XCTAssertEqual(try x.convWeightGrad(gy, kernelSize: (3, 2), geometry: g).scalars, dw.scalars)
         }
     }
 

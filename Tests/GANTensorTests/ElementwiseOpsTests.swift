@@ -50,6 +50,19 @@ final class ElementwiseOpsTests: XCTestCase {
         try assertGradients([x]) { $0[0].leakyRelu(0.2) }
         try assertGradients([x]) { $0[0].abs() }
         try assertGradients([x]) { $0[0].clamp(min: -1, max: 1) }
+        // Double backward through the fused (leaky) relu backward: products of x and w stay at
+        // least 0.1 from the kink.
+        let w = try Tensor([0.5, 1.5, 0.8, -1.2, 0.9, -0.6], shape: [6])
+        try assertSecondOrderGradients([x, w], firstOrderWrt: [0, 1]) { v in try (v[0] * v[1]).leakyRelu(0.2) * v[1] }
+        try assertSecondOrderGradients([x, w], firstOrderWrt: [0, 1]) { v in try ((v[0] * v[1]).relu() * v[0]).tanh() }
+    }
+
+    func testReluBackwardMasksByInputSign() throws {
+        let x = try Tensor([-2, -0.5, 0, 0.5, 2], shape: [5]).requiringGrad()
+        let seed = try Tensor([1, 2, 3, 4, 5], shape: [5])
+        let leaky = try gradients(of: x.leakyRelu(0.25), wrt: [x], seed: seed)[0].scalars
+        XCTAssertEqual(leaky, [0.25, 0.5, 0.75, 4, 5])
+        XCTAssertEqual(try gradients(of: x.relu(), wrt: [x], seed: seed)[0].scalars, [0, 0, 0, 4, 5])
     }
 
     func testUnaryValues() throws {

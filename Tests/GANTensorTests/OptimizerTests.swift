@@ -214,6 +214,33 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(opt.stepCount, 2)
     }
 
+    /// minimize() backpropagates only into its own parameters: a generator step leaves the
+    /// discriminator's gradients alone, and updates the generator exactly as a full backward would.
+    func testMinimizeDifferentiatesOnlyItsOwnParameters() throws {
+        let rng = RandomGenerator(seed: 7)
+        func build() -> (g: Tensor, d: Tensor) {
+            (rng.normal([3, 4]).requiringGrad(), rng.normal([4, 2]).requiringGrad())
+        }
+        let z = rng.normal([5, 3])
+        let (g1, d1) = build()
+        let (g2, d2) = (g1.copy().requiringGrad(), d1.copy().requiringGrad())
+        let initialG = g1.scalars
+        func loss(_ g: Tensor, _ d: Tensor) throws -> Tensor { try z.matmul(g).tanh().matmul(d).sum(axes: nil) }
+
+        let staleD = try Tensor([Float](repeating: 5, count: 8), shape: [4, 2])
+        d1.grad = staleD
+        try Adam(params: [("g", g1)], lr: 0.1).minimize(loss(g1, d1))
+        XCTAssertTrue(d1.grad === staleD, "the other network's gradient was touched")
+
+        let full = try Adam(params: [("g", g2)], lr: 0.1)
+        full.zeroGrad()
+        try loss(g2, d2).backward()
+        XCTAssertNotNil(d2.grad)
+        try full.step()
+        XCTAssertBitIdentical(g1.scalars, g2.scalars, "restricted and full backward update G alike")
+        XCTAssertNotEqual(g1.scalars, initialG, "G moved")
+    }
+
     func testStateKeysAndLoadErrors() throws {
         let w = Tensor(zeros: [2, 3]).requiringGrad(), b = Tensor(zeros: [3]).requiringGrad()
         let opt = try Adam(params: [("0.weight", w), ("0.bias", b)])

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import GANTensor
 
@@ -30,6 +31,27 @@ final class ThreadingAndCacheTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// Each worker runs once; inside a worker, chunked loops stay on its thread (one chunk) and
+    /// are split again outside.
+    func testWorkersRunOnceEachAndDoNotSplitAgain() {
+        let lock = NSLock()
+        var seen: [Int] = [], chunks: [Int] = []
+        XCTAssertFalse(Parallel.isInsideWorker)
+        Parallel.forWorkers(3) { w in
+            XCTAssertTrue(Parallel.isInsideWorker)
+            var pieces = 0
+            Parallel.forChunks(1 << 20, grain: 1) { _, _ in pieces += 1 }
+            lock.lock(); seen.append(w); chunks.append(pieces); lock.unlock()
+        }
+        XCTAssertFalse(Parallel.isInsideWorker)
+        XCTAssertEqual(seen.sorted(), [0, 1, 2])
+        XCTAssertEqual(chunks, [1, 1, 1])
+        var outside = 0
+        let lockOutside = NSLock()
+        Parallel.forChunks(1 << 20, grain: 1) { _, _ in lockOutside.lock(); outside += 1; lockOutside.unlock() }
+        XCTAssertEqual(outside, Parallel.cores)
     }
 
     func testBufferCacheReusesFreedBuffersOfTheSameSize() {

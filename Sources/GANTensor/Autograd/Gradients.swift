@@ -15,7 +15,19 @@ extension Tensor {
     /// Accumulates d(self)/d(leaf) into `.grad` of every leaf that requires grad (PyTorch's
     /// `loss.backward()`). The output must hold one element unless a seed gradient is given.
     public func backward(seed: Tensor? = nil, createGraph: Bool = false) throws {
-        let grads = try backpropagate(from: self, seed: seed, createGraph: createGraph, isTarget: nil)
+        try accumulateGradients(seed: seed, createGraph: createGraph, isTarget: nil)
+    }
+
+    /// `backward()` restricted to `parameters`: only they receive (accumulate) a gradient, and only
+    /// the part of the graph leading to them is differentiated. A GAN's generator step thereby
+    /// skips the discriminator's weight gradients, which its optimizer would never read.
+    /// Parameters the output does not depend on keep their `.grad` as it was.
+    public func backward(onto parameters: [Tensor], seed: Tensor? = nil, createGraph: Bool = false) throws {
+        try accumulateGradients(seed: seed, createGraph: createGraph, isTarget: Set(parameters.map(ObjectIdentifier.init)))
+    }
+
+    private func accumulateGradients(seed: Tensor?, createGraph: Bool, isTarget: Set<ObjectIdentifier>?) throws {
+        let grads = try backpropagate(from: self, seed: seed, createGraph: createGraph, isTarget: isTarget)
         for (leaf, g) in grads.leaves {
             if let existing = leaf.grad {
                 leaf.grad = try withGradMode(createGraph) { try existing + g }

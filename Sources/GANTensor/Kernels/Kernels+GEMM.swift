@@ -11,14 +11,14 @@ extension Kernels {
     /// while the toolkit's im2col and elementwise kernels run, and the two pools fight over the
     /// cores (about a fifth of a DCGAN-28 step went to that). Stripes depend only on the shape and
     /// the thread count, and each element's k-sum is computed by one call, so results are the same
-    /// run to run.
+    /// run to run. Inside a `Parallel.forWorkers` worker the product runs whole on that thread.
     @inline(__always)
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
         let threads = BLASInfo.threads
         // Below this much work a second thread costs more than it saves.
-        let parts = threads > 1 && m * n * k >= 1 << 21 ? threads : 1
+        let parts = threads > 1 && m * n * k >= 1 << 21 && !Parallel.isInsideWorker ? threads : 1
         let byRows = m >= n
         let length = byRows ? m : n
         let unit = byRows ? 8 : 16  // keep stripes on whole micro-kernel tiles

@@ -21,12 +21,16 @@ struct ConvLayout {
             && geometry.padding == (0, 0) && geometry.dilation == (1, 1)
     }
 
+    /// Threads the batch is shared over: one per gemm thread, at most one per sample.
+    var workers: Int { Swift.max(1, Swift.min(BLASInfo.threads, batch)) }
+
     /// Samples unfolded together: enough for one wide gemm, capped so the column matrix and the
     /// transposed map each stay within `Kernels.convColumnBudget` floats (a whole DCGAN-64 batch
-    /// would take 64 MB and more).
+    /// would take 64 MB and more), and at most one worker's share.
     var samplesPerGroup: Int {
         let perSample = Swift.max(1, Swift.max(columnRows, mapChannels) * mapArea)
-        return Swift.max(1, Swift.min(batch, Kernels.convColumnBudget / perSample))
+        let share = (batch + workers - 1) / workers
+        return Swift.max(1, Swift.min(share, Kernels.convColumnBudget / perSample))
     }
 }
 
@@ -43,6 +47,11 @@ struct Unfolding {
     let rows: [Tap], columns: [Tap]
     /// Leading dimension of the column matrix [C*kh*kw, samples*mapArea].
     let ld: Int
+    /// With a column stride above 1 (every DCGAN layer): for each tap, the plane offset each map
+    /// position reads, or -1 in the padding. Unfolding a (plane, tap) is then one flat loop over
+    /// the map instead of one loop per map row, which on 7x7 to 16x16 maps was mostly overhead
+    /// (im2col was 12% of a DCGAN-28 step). Empty for column stride 1 (rows are plain copies).
+    let sourceOffsets: [Int32]
 
     init(_ l: ConvLayout, samples: Int) {
         let g = l.geometry
@@ -55,6 +64,23 @@ struct Unfolding {
         columns = (0..<l.kernelWidth).map {
             Self.tap(offset: $0 * g.dilation.1 - g.padding.1, stride: g.stride.1, size: l.imageWidth, count: l.mapWidth)
         }
+        sourceOffsets = g.stride.1 == 1 ? [] : Self.sourceOffsets(l, rows: rows, columns: columns)
+    }
+
+    static func sourceOffsets(_ l: ConvLayout, rows: [Tap], columns: [Tap]) -> [Int32] {
+        let mw = l.mapWidth, (sh, sw) = l.geometry.stride
+        var table = [Int32](repeating: -1, count: rows.count * columns.count * l.mapArea)
+        for (i, r) in rows.enumerated() {
+            for (j, t) in columns.enumerated() {
+                let base = (i * columns.count + j) * l.mapArea
+                for oh in r.lo..<r.hi {
+                    for ow in t.lo..<t.hi {
+                        table[base + oh * mw + ow] = Int32((oh * sh + r.offset) * l.imageWidth + t.offset + ow * sw)
+                    }
+                }
+            }
+        }
+        return table
     }
 
     static func tap(offset: Int, stride: Int, size: Int, count: Int) -> Tap {
@@ -89,7 +115,8 @@ extension Kernels {
     static func im2col(_ image: UnsafePointer<Float>, samples: Int, _ l: ConvLayout,
                        into cols: UnsafeMutablePointer<Float>) {
         let u = Unfolding(l, samples: samples)
-        let mh = l.mapHeight, mw = l.mapWidth, w = l.imageWidth, (sh, sw) = l.geometry.stride
+        if !u.sourceOffsets.isEmpty { return im2colByTable(image, u, into: cols) }
+        let mh = l.mapHeight, mw = l.mapWidth, w = l.imageWidth, sh = l.geometry.stride.0
         u.forEachPlane { _, imageOffset, columnOffset in
             let plane = image + imageOffset
             for (i, r) in u.rows.enumerated() {
@@ -100,11 +127,7 @@ extension Kernels {
                         let out = row + oh * mw
                         let line = plane + (oh * sh + r.offset) * w + t.offset
                         for ow in 0..<t.lo { out[ow] = 0 }
-                        if sw == 1 {
-                            (out + t.lo).update(from: line + t.lo, count: t.hi - t.lo)
-                        } else {
-                            for ow in t.lo..<t.hi { out[ow] = line[ow * sw] }
-                        }
+                        (out + t.lo).update(from: line + t.lo, count: t.hi - t.lo)  // sw == 1
                         for ow in t.hi..<mw { out[ow] = 0 }
                     }
                     (row + r.hi * mw).update(repeating: 0, count: (mh - r.hi) * mw)
@@ -119,7 +142,8 @@ extension Kernels {
     static func col2im(_ cols: UnsafePointer<Float>, samples: Int, _ l: ConvLayout,
                        into image: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
         let u = Unfolding(l, samples: samples)
-        let mw = l.mapWidth, w = l.imageWidth, (sh, sw) = l.geometry.stride
+        if !u.sourceOffsets.isEmpty { return col2imByTable(cols, u, into: image, bias: bias) }
+        let mw = l.mapWidth, w = l.imageWidth, sh = l.geometry.stride.0
         u.forEachPlane { ch, imageOffset, columnOffset in
             let plane = image + imageOffset
             plane.update(repeating: bias?[ch] ?? 0, count: l.imageArea)
@@ -129,7 +153,47 @@ extension Kernels {
                     for oh in r.lo..<r.hi {
                         let src = row + oh * mw
                         let line = plane + (oh * sh + r.offset) * w + t.offset
-                        for ow in t.lo..<t.hi { line[ow * sw] += src[ow] }
+                        for ow in t.lo..<t.hi { line[ow] += src[ow] }  // sw == 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// `im2col` through `Unfolding.sourceOffsets`: per (plane, tap) one flat gather (padding reads
+    /// a clamped offset and is then replaced by 0, so the loop has no branch).
+    private static func im2colByTable(_ image: UnsafePointer<Float>, _ u: Unfolding, into cols: UnsafeMutablePointer<Float>) {
+        let area = u.layout.mapArea, taps = u.layout.kernelHeight * u.layout.kernelWidth
+        u.sourceOffsets.withUnsafeBufferPointer { table in
+            let offsets = table.baseAddress!
+            u.forEachPlane { _, imageOffset, columnOffset in
+                let plane = image + imageOffset
+                for tap in 0..<taps {
+                    let out = cols + columnOffset + tap * u.ld, source = offsets + tap * area
+                    for k in 0..<area {
+                        let o = Int(source[k])
+                        let v = plane[o < 0 ? 0 : o]
+                        out[k] = o < 0 ? 0 : v
+                    }
+                }
+            }
+        }
+    }
+
+    /// `col2im` through `Unfolding.sourceOffsets`: per (plane, tap) one flat scatter-add.
+    private static func col2imByTable(_ cols: UnsafePointer<Float>, _ u: Unfolding, into image: UnsafeMutablePointer<Float>,
+                                      bias: UnsafePointer<Float>?) {
+        let l = u.layout, area = l.mapArea, taps = l.kernelHeight * l.kernelWidth
+        u.sourceOffsets.withUnsafeBufferPointer { table in
+            let offsets = table.baseAddress!
+            u.forEachPlane { ch, imageOffset, columnOffset in
+                let plane = image + imageOffset
+                plane.update(repeating: bias?[ch] ?? 0, count: l.imageArea)
+                for tap in 0..<taps {
+                    let src = cols + columnOffset + tap * u.ld, target = offsets + tap * area
+                    for k in 0..<area {
+                        let o = Int(target[k])
+                        if o >= 0 { plane[o] += src[k] }
                     }
                 }
             }

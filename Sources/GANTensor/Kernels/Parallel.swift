@@ -9,7 +9,7 @@ public enum Parallel {
     public static var grain = 1 << 15
 
     public static func forChunks(_ count: Int, grain: Int = Parallel.grain, _ body: (Int, Int) -> Void) {
-        let chunks = min(cores, max(1, count / max(grain, 1)))
+        let chunks = isInsideWorker ? 1 : min(cores, max(1, count / max(grain, 1)))
         if chunks <= 1 {
             body(0, count)
             return
@@ -21,4 +21,28 @@ public enum Parallel {
             if start < end { body(start, end) }
         }
     }
+
+    /// Runs `body(worker)` for each of `count` workers, one per thread, each owning a share of a
+    /// larger job (e.g. its samples of a convolution). Inside a worker, `forChunks` and
+    /// `Kernels.gemm` stay on the worker's thread: the cores are already busy, and a nested
+    /// split would only add hand-offs. With one worker, `body(0)` runs on the calling thread and
+    /// may split its own work as usual.
+    public static func forWorkers(_ count: Int, _ body: (Int) -> Void) {
+        guard count > 1 else { return body(0) }
+        DispatchQueue.concurrentPerform(iterations: count) { w in
+            let outer = pthread_getspecific(workerKey)
+            pthread_setspecific(workerKey, UnsafeRawPointer(bitPattern: 1))
+            defer { pthread_setspecific(workerKey, outer) }
+            body(w)
+        }
+    }
+
+    /// Whether the calling thread is running a `forWorkers` worker.
+    static var isInsideWorker: Bool { pthread_getspecific(workerKey) != nil }
+
+    private static let workerKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 }

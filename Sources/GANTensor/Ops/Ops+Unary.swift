@@ -42,16 +42,20 @@ extension Tensor {
     func constantMap(_ f: (Float) -> Float) -> Tensor { Kernels.map(self, f) }
 
     public func relu() -> Tensor {
-        let out = Kernels.map(self) { Swift.max($0, 0) }
-        return Tensor.record(out, op: "relu", inputs: [self]) { g, _, _ in
-            [try g * self.constantMap { $0 > 0 ? 1 : 0 }]
-        }
+        Tensor.record(Kernels.relu(self), op: "relu", inputs: [self]) { g, _, _ in [g.scaledBySign(of: self, slope: 0)] }
     }
 
     public func leakyRelu(_ slope: Float = 0.2) -> Tensor {
-        let out = Kernels.map(self) { $0 > 0 ? $0 : $0 * slope }
-        return Tensor.record(out, op: "leaky_relu", inputs: [self]) { g, _, _ in
-            [try g * self.constantMap { $0 > 0 ? 1 : slope }]
+        Tensor.record(Kernels.leakyRelu(self, slope: slope), op: "leaky_relu", inputs: [self]) { g, _, _ in
+            [g.scaledBySign(of: self, slope: slope)]
+        }
+    }
+
+    /// g * (x > 0 ? 1 : slope) in one pass: the (leaky) relu backward. Linear in g with x held
+    /// constant (its derivative in x is 0 almost everywhere), so its own backward is itself.
+    func scaledBySign(of x: Tensor, slope: Float) -> Tensor {
+        Tensor.record(Kernels.scaledBySign(self, of: x, slope: slope), op: "relu_backward", inputs: [self]) { a, _, _ in
+            [a.scaledBySign(of: x, slope: slope)]
         }
     }
 

@@ -17,10 +17,12 @@ extension Optimizer {
         for (_, p) in state.parameters { p.zeroGrad() }
     }
 
-    /// One gradient step on `loss`: clears the gradients, backpropagates, updates the parameters.
+    /// One gradient step on `loss`: clears the gradients, backpropagates into this optimizer's
+    /// parameters only (other networks' weight gradients are not computed and their `.grad` is
+    /// left alone), updates the parameters.
     public func minimize(_ loss: Tensor) throws {
         zeroGrad()
-        try loss.backward()
+        try loss.backward(onto: state.parameters.map(\.tensor))
         try OpProfiler.timing("optimizer_step") { try step() }
     }
 
