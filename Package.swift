@@ -19,9 +19,12 @@ var targets: [Target] = [
     .target(name: "GANData", dependencies: ["GANTensor", "CImageCodecs"], swiftSettings: engineSettings),
     .target(name: "GANMetrics", dependencies: ["GANTensor", "GANData"], path: "Sources/GANMetrics",
             swiftSettings: engineSettings),
+    // GANCore depends on GANMetrics (never the reverse): the trainer's periodic evaluation and the
+    // reproduction claims score runs with the metrics, while the metrics know nothing of recipes,
+    // variants or runs and need only tensors and datasets.
     .target(
         name: "GANCore",
-        dependencies: ["GANTensor", "GANData", .product(name: "Yams", package: "Yams")]
+        dependencies: ["GANTensor", "GANData", "GANMetrics", .product(name: "Yams", package: "Yams")]
     ),
     // The one place that lists every variant module by type (Sources/GANRegistry/Registry.swift).
     .target(name: "GANRegistry", dependencies: ["GANCore"] + variants.map { .target(name: $0) }),
@@ -33,10 +36,10 @@ var targets: [Target] = [
     .testTarget(name: "GANTensorTests", dependencies: ["GANTensor"], exclude: ["Fixtures"]),
     .testTarget(name: "GANDataTests", dependencies: ["GANData", "GANTensor"]),
     .testTarget(name: "GANMetricsTests", dependencies: ["GANMetrics", "GANTensor", "GANData"]),
-    .testTarget(name: "GANCoreTests", dependencies: ["GANCore", "GANData", "GANTensor"]),
+    .testTarget(name: "GANCoreTests", dependencies: ["GANCore", "GANData", "GANTensor", "GANMetrics"]),
     .testTarget(
         name: "VariantTests",
-        dependencies: ["GANCore", "GANData", "GANTensor", "GANRegistry"] + variants.map { .target(name: $0) }
+        dependencies: ["GANCore", "GANData", "GANTensor", "GANMetrics", "GANRegistry"] + variants.map { .target(name: $0) }
     ),
 ]
 targets += variants.map {

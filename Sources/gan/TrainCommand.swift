@@ -38,6 +38,14 @@ struct TrainCommand: ParsableCommand {
                 resolved = try loader.load(recipe, overrides: overrides)
                 dir = out ?? RunFolder.defaultPath(for: resolved.name)
             }
+            if resolved.variant == ClassifierRecipe.variantName {
+                // Not a GAN: trained into the metrics' cache (always afresh: this is `train`).
+                guard resume == nil, out == nil, steps == nil else {
+                    throw TrainingError.invalid("\(resolved.name) is a classifier recipe, trained into the cache; --resume, --out and --steps do not apply")
+                }
+                ClassifierCommand.report(try ClassifierCommand.evaluator(resolved, rebuild: true))
+                return
+            }
             guard let variant = Registry.variant(named: resolved.variant) else {
                 throw TrainingError.invalid("unknown variant \(resolved.variant)")
             }

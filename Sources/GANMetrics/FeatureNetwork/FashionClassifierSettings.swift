@@ -9,6 +9,8 @@ public struct FashionClassifierSettings: Codable, Equatable, Sendable {
     public var conv1 = 32
     public var conv2 = 64
     public var features = 128
+    /// Dropout probability on the flattened conv features, during training.
+    public var dropout = 0.0
     public var epochs = 3
     public var batchSize = 64
     /// Adam (betas 0.9, 0.999) learning rate; multiplied by `lrDecay` after each epoch.
@@ -24,7 +26,7 @@ public struct FashionClassifierSettings: Codable, Equatable, Sendable {
 
     /// Bumped whenever the training code changes what a given set of settings produces, so that
     /// networks cached by older code are rebuilt.
-    public static let codeVersion = 1
+    public static let codeVersion = 2
 
     /// 16 hex digits identifying these settings (FNV-1a 64 over their canonical JSON and the code
     /// version): the cache folder's name.
