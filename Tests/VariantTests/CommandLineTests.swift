@@ -62,12 +62,16 @@ final class CommandLineTests: XCTestCase {
         let out = temp("reproduce")
         let o = try run(["reproduce", "no-such-claim", "--out", out])
         XCTAssertEqual(o.status, 1)
-        XCTAssertEqual(o.stderr.split(separator: "\n"), ["gan: error: no claim named \"no-such-claim\"; available: pacgan-modes, determinism"])
+        XCTAssertEqual(o.stderr.split(separator: "\n"), ["gan: error: no claim named \"no-such-claim\"; available: dcgan-stable, conditioning, pacgan-modes, wgangp-critic-tracks-quality, determinism"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
         XCTAssertNotEqual(try run(["reproduce"]).status, 0)  // neither names nor --all
         let list = try run(["reproduce", "--list"])
         XCTAssertEqual(list.status, 0)
         XCTAssertTrue(list.stdout.contains("pacgan-modes\n") && list.stdout.contains("source: Lin, Khetan, Fanti, Oh 2018"), list.stdout)
+        for claim in ["dcgan-stable", "conditioning", "wgangp-critic-tracks-quality"] {
+            XCTAssertTrue(list.stdout.contains(claim + "\n"), list.stdout)
+        }
+        XCTAssertTrue(list.stdout.contains("source: Radford, Metz, Chintala 2016") && list.stdout.contains("source: Gulrajani"), list.stdout)
     }
 
     func testShowPrintsTheResolvedRecipe() throws {

@@ -31,16 +31,25 @@ final class ReproductionTests: XCTestCase {
     func testDCGANStabilityClaimFastForm() throws {
         let v = try fastVerdict(DCGANStabilityClaim())
         XCTAssertTrue(v.passed, v.summary)
+        XCTAssertLessThan(try XCTUnwrap(v.numbers["fid_final"]), try XCTUnwrap(v.numbers["fid_first"]))
+        XCTAssertLessThan(try XCTUnwrap(v.numbers["interpolation_worst_jump"]), 3)
+        XCTAssertEqual(v.rows.filter { $0[0].hasPrefix("FID (Fashion-MNIST classifier features) at step") }.count, 6)
     }
 
     func testConditioningClaimFastForm() throws {
         let v = try fastVerdict(ConditioningClaim())
         XCTAssertTrue(v.passed, v.summary)
+        // Chance is 10%: both conditional models must be far above it.
+        XCTAssertGreaterThan(try XCTUnwrap(v.numbers["cgan.accuracy"]), 0.3)
+        XCTAssertGreaterThan(try XCTUnwrap(v.numbers["acgan.accuracy"]), 0.3)
     }
 
     func testWGANGPCriticClaimFastForm() throws {
         let v = try fastVerdict(WGANGPCriticClaim())
         XCTAssertTrue(v.passed, v.summary)
+        XCTAssertEqual(v.numbers["critic_batch_norms"], 0)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(v.numbers["evaluations"]), 5)
+        XCTAssertLessThan(try XCTUnwrap(v.numbers["fid_final"]), try XCTUnwrap(v.numbers["fid_first"]))
     }
 
     func testDeterminismClaimFastFormPasses() throws {

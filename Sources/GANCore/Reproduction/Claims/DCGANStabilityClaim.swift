@@ -49,18 +49,14 @@ public struct DCGANStabilityClaim: Claim {
 
     public func runs(_ form: ClaimForm) -> [RunSpec] {
         let p = plan(form)
-        return [RunSpec(id: "dcgan-stable-fashion-\(form.rawValue)-\(p.steps)", recipe: "dcgan-fashion",
-                        overrides: p.overrides + ["train.eval_every=\(p.evalEvery)", "train.eval_samples=\(p.evalSamples)",
-                                                  "train.eval_metrics=[fid]", "train.checkpoint_every=\(p.steps)",
-                                                  "train.sample_every=\(p.steps)"],
-                        seed: 1, steps: p.steps)]
+        return [.fidTracked(id: "dcgan-stable-fashion-\(form.rawValue)-\(p.steps)", recipe: "dcgan-fashion", overrides: p.overrides,
+                            steps: p.steps, evalEvery: p.evalEvery, evalSamples: p.evalSamples)]
     }
 
     public func evaluate(_ runs: CompletedRuns, form: ClaimForm) throws -> ClaimVerdict {
         let p = plan(form)
         let run = try runs[self.runs(form)[0].id]
-        let fids = try run.logged("fid_fashion_features")
-        guard fids.count >= 3 else { throw ReproductionError.missingRun("\(run.spec.id): \(fids.count) FID evaluations logged, need 3") }
+        let fids = try run.fidTrajectory(minimum: 3)
         let first = fids[0].value, last = fids[fids.count - 1].value
         let rho = try Correlation.spearman(fids.map { Double($0.step) }, fids.map(\.value))
         let smooth = try interpolation(run.open().variant, p)
