@@ -31,7 +31,7 @@ struct TrainCommand: ParsableCommand {
                     throw TrainingError.resume("\(run.recipe.path) not found: is \(resume) a run folder?")
                 }
                 var r = try loader.load(run.recipe.path)
-                r.name = (try? String(contentsOf: run.recipe, encoding: .utf8)).flatMap(Self.originalName) ?? r.name
+                r.name = (try? String(contentsOf: run.recipe, encoding: .utf8)).flatMap(RunLoader.originalName) ?? r.name
                 resolved = r
                 dir = resume
             } else {
@@ -53,12 +53,5 @@ struct TrainCommand: ParsableCommand {
             let reached = try trainer.train()
             print("trained \(resolved.name) to step \(reached): \(trainer.run.url.path) (report: \(trainer.run.report.path))")
         }
-    }
-
-    /// The recipe name from the "# resolved from <file>" header of a run's recipe.yaml.
-    static func originalName(_ text: String) -> String? {
-        guard let first = text.split(separator: "\n").first, first.hasPrefix("# resolved from ") else { return nil }
-        let file = String(first.dropFirst("# resolved from ".count))
-        return URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     }
 }

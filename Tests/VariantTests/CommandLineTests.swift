@@ -185,7 +185,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try run(["train", "dcgan-fashion", "--out", dir + "/dcgan", "--steps", "2"] + small).status, 0)
         let acc = try run(["eval", "--checkpoint", dir + "/dcgan", "--samples", "50", "--classifier", classifier, "--metrics", "fid,acc"])
         XCTAssertEqual(acc.status, 1)
-        XCTAssertTrue(acc.stderr.contains("\"acc\"") && acc.stderr.contains("conditional"), acc.stderr)
+        XCTAssertTrue(acc.stderr.contains("\"acc\"") && acc.stderr.contains("dcgan-fashion (dcgan) is unconditional"), acc.stderr)
         let unknown = try run(["eval", "--checkpoint", dir + "/dcgan", "--classifier", classifier, "--metrics", "fid,inception"])
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.stderr.contains("\"inception\"") && unknown.stderr.contains("fid, kid, pr, acc, msssim, kid_pixels, pr_pixels"), unknown.stderr)
