@@ -19,9 +19,12 @@ var targets: [Target] = [
     .target(name: "GANData", dependencies: ["GANTensor", "CImageCodecs"], swiftSettings: engineSettings),
     .target(name: "GANMetrics", dependencies: ["GANTensor", "GANData"], path: "Sources/GANMetrics",
             swiftSettings: engineSettings),
+    // GANCore depends on GANMetrics (never the reverse): the trainer's periodic evaluation and the
+    // reproduction claims score runs with the metrics, while the metrics know nothing of recipes,
+    // variants or runs and need only tensors and datasets.
     .target(
         name: "GANCore",
-        dependencies: ["GANTensor", "GANData", .product(name: "Yams", package: "Yams")]
+        dependencies: ["GANTensor", "GANData", "GANMetrics", .product(name: "Yams", package: "Yams")]
     ),
     // Copies the template variant under a new name and registers it (`gan new-variant`).
     .target(name: "GANScaffold"),
@@ -35,11 +38,11 @@ var targets: [Target] = [
     .testTarget(name: "GANTensorTests", dependencies: ["GANTensor"], exclude: ["Fixtures"]),
     .testTarget(name: "GANDataTests", dependencies: ["GANData", "GANTensor"]),
     .testTarget(name: "GANMetricsTests", dependencies: ["GANMetrics", "GANTensor", "GANData"]),
-    .testTarget(name: "GANCoreTests", dependencies: ["GANCore", "GANData", "GANTensor"]),
+    .testTarget(name: "GANCoreTests", dependencies: ["GANCore", "GANData", "GANTensor", "GANMetrics"]),
     .testTarget(name: "GANScaffoldTests", dependencies: ["GANScaffold"]),
     .testTarget(
         name: "VariantTests",
-        dependencies: ["GANCore", "GANData", "GANTensor", "GANRegistry"] + variants.map { .target(name: $0) }
+        dependencies: ["GANCore", "GANData", "GANTensor", "GANMetrics", "GANRegistry"] + variants.map { .target(name: $0) }
     ),
 ]
 // `swift package --allow-writing-to-package-directory new-variant NAME` runs `gan new-variant`.

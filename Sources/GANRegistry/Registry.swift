@@ -24,8 +24,11 @@ public enum Registry {
 
     public static var names: [String] { allVariants.map { $0.name } }
 
-    /// A recipe loader that validates against the registered variants' options.
+    /// A recipe loader that validates against the registered variants' options, and the feature
+    /// classifier's recipe (`variant: classifier`) against its own.
     public static func recipeLoader(searchPaths: [String] = RecipeLoader.defaultSearchPaths) -> RecipeLoader {
-        RecipeLoader(searchPaths: searchPaths, variantNames: names) { name in variant(named: name)?.schema }
+        RecipeLoader(searchPaths: searchPaths, variantNames: names + [ClassifierRecipe.variantName]) { name in
+            name == ClassifierRecipe.variantName ? ClassifierRecipe.schema : variant(named: name)?.schema
+        }
     }
 }

@@ -8,8 +8,8 @@ struct GAN: ParsableCommand {
         commandName: "gan",
         abstract: "GANKit: train, sample and benchmark GAN variants from recipes.",
         subcommands: [ListCommand.self, ShowCommand.self, TrainCommand.self, SampleCommand.self,
-                      InterpolateCommand.self, EvalCommand.self, ReproduceCommand.self, PreviewCommand.self, BenchCommand.self,
-                      NewVariantCommand.self])
+                      InterpolateCommand.self, EvalCommand.self, ClassifierCommand.self, ReproduceCommand.self, PreviewCommand.self,
+                      BenchCommand.self, NewVariantCommand.self])
 }
 
 /// Runs a command body, turning any error into one line on stderr and a non-zero exit.

@@ -22,6 +22,7 @@ struct ListCommand: ParsableCommand {
             for v in allVariants {
                 print("  \(v.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(v.summary) [\(v.paper)]")
             }
+            print("  \(ClassifierRecipe.variantName.padding(toLength: 22, withPad: " ", startingAt: 0)) \(ClassifierRecipe.summary)")
         }
     }
 }

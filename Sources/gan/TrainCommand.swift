@@ -31,12 +31,20 @@ struct TrainCommand: ParsableCommand {
                     throw TrainingError.resume("\(run.recipe.path) not found: is \(resume) a run folder?")
                 }
                 var r = try loader.load(run.recipe.path)
-                r.name = (try? String(contentsOf: run.recipe, encoding: .utf8)).flatMap(Self.originalName) ?? r.name
+                r.name = (try? String(contentsOf: run.recipe, encoding: .utf8)).flatMap(RunLoader.originalName) ?? r.name
                 resolved = r
                 dir = resume
             } else {
                 resolved = try loader.load(recipe, overrides: overrides)
                 dir = out ?? RunFolder.defaultPath(for: resolved.name)
+            }
+            if resolved.variant == ClassifierRecipe.variantName {
+                // Not a GAN: trained into the metrics' cache (always afresh: this is `train`).
+                guard resume == nil, out == nil, steps == nil else {
+                    throw TrainingError.invalid("\(resolved.name) is a classifier recipe, trained into the cache; --resume, --out and --steps do not apply")
+                }
+                ClassifierCommand.report(try ClassifierCommand.evaluator(resolved, rebuild: true))
+                return
             }
             guard let variant = Registry.variant(named: resolved.variant) else {
                 throw TrainingError.invalid("unknown variant \(resolved.variant)")
@@ -45,12 +53,5 @@ struct TrainCommand: ParsableCommand {
             let reached = try trainer.train()
             print("trained \(resolved.name) to step \(reached): \(trainer.run.url.path) (report: \(trainer.run.report.path))")
         }
-    }
-
-    /// The recipe name from the "# resolved from <file>" header of a run's recipe.yaml.
-    static func originalName(_ text: String) -> String? {
-        guard let first = text.split(separator: "\n").first, first.hasPrefix("# resolved from ") else { return nil }
-        let file = String(first.dropFirst("# resolved from ".count))
-        return URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     }
 }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import GANCore
+import GANMetrics
 
 final class RecipeTests: XCTestCase {
     let schema = RecipeSchema(model: [
@@ -96,5 +97,26 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(try l.load("mine").name, "mine")
         XCTAssertEqual(try l.load(dir.appendingPathComponent("mine.yaml").path).variant, "toy")
         XCTAssertThrowsError(try l.load("mien")) { XCTAssertTrue("\($0)".contains("did you mean \"mine\"")) }
+    }
+}
+
+/// The feature classifier's recipe: its own schema, and values that are the library's defaults
+/// (so `FeatureEvaluator.fashionClassifier()` and `gan train classifier-fashion` share one cache).
+final class ClassifierRecipeTests: XCTestCase {
+    func testRecipeMatchesTheLibraryDefaultsAndIsValidated() throws {
+        let recipe = try ClassifierRecipe.loader.load(ClassifierRecipe.recipeName)
+        XCTAssertEqual(recipe.variant, "classifier")
+        XCTAssertEqual(try ClassifierRecipe.settings(recipe), FashionClassifierSettings())
+        var changed = FashionClassifierSettings()
+        changed.dropout = 0.1
+        changed.testLimit = 300
+        let overridden = try ClassifierRecipe.loader.load(ClassifierRecipe.recipeName, overrides: ["model.dropout=0.1", "data.test_limit=300"])
+        XCTAssertEqual(try ClassifierRecipe.settings(overridden), changed)
+        XCTAssertThrowsError(try ClassifierRecipe.loader.load(ClassifierRecipe.recipeName, overrides: ["train.steps=5"])) {
+            XCTAssertTrue("\($0)".contains("train.steps") && "\($0)".contains("epochs"), "\($0)")
+        }
+        XCTAssertThrowsError(try ClassifierRecipe.loader.load(ClassifierRecipe.recipeName, overrides: ["data.dataset=cifar10"])) {
+            XCTAssertTrue("\($0)".contains("data.dataset"), "\($0)")
+        }
     }
 }

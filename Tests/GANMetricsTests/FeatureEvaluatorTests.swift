@@ -127,6 +127,24 @@ final class FeatureEvaluatorTests: XCTestCase {
         XCTAssertEqual(try evaluator.score(generator: test.images, labels: test.labels, metrics: ["fid", "kid", "pr", "acc"]), clean.filter { !$0.key.hasPrefix("msssim") })
     }
 
+    /// KID of real images independent of the reference (test images 400-999 against the first 400)
+    /// centres on 0 within its spread, on the scale KID has with Inception features (issue 6: it
+    /// was -32 for the reference against itself, from unscaled features and a non-independent pair).
+    func testKIDOfIndependentRealImagesIsZeroWithinItsSpread() throws {
+        let s = Self.smallSettings()
+        let evaluator = try FeatureEvaluator.fashionClassifier(s, cacheRoot: try tempRoot())
+        let others = try FashionMNIST(split: .test, limit: 1000).images.sliced(axis: 0, start: 400, end: 1000)
+        let r = try evaluator.score(generator: others, labels: nil, metrics: ["kid"])
+        let kid = r["kid_fashion_features"]!, std = r["kid_fashion_features_std"]!
+        print("KID of independent real images: \(kid) +- \(std)")
+        XCTAssertLessThan(abs(kid), 3 * std, "\(kid) +- \(std)")
+        XCTAssertLessThan(abs(kid), 0.05)
+        XCTAssertGreaterThan(evaluator.kernelFeatureScale, 0)
+        let noisy = try (others + RandomGenerator(seed: 5).normal(others.shape, std: 0.5)).clamp(min: -1, max: 1)
+        let worse = try evaluator.score(generator: noisy, labels: nil, metrics: ["kid"])["kid_fashion_features"]!
+        XCTAssertGreaterThan(worse, kid + 5 * std)
+    }
+
     func testBadRequestsGiveClearErrors() throws {
         XCTAssertThrowsError(try FeatureEvaluator.validate(["fid", "inception"])) { error in
             XCTAssertEqual(error as? EvaluationError, .unknownMetric("inception", available: FeatureEvaluator.metricNames))

@@ -27,6 +27,35 @@ final class KernelInceptionDistanceTests: XCTestCase {
         XCTAssertGreaterThan(same.std, 0)
     }
 
+    /// A set against itself is not two independent samples: the cross term keeps the diagonal
+    /// k(xi, xi) that the within-set terms leave out, so the estimate is exactly
+    /// (2/m)(mean_{i≠j} k(xi, xj) - mean_i k(xi, xi)), negative and growing with the feature
+    /// scale (the cause of the "-32" in issue 6), while two disjoint samples centre on 0.
+    func testSetAgainstItselfHasItsClosedFormAndDisjointHalvesCentreOnZero() throws {
+        let g = RandomGenerator(seed: 11)
+        let x = g.normal([40, 8])
+        let rows = (0..<40).map { i in (0..<8).map { Double(x.data[i * 8 + $0]) } }
+        var diagonal = 0.0, offDiagonal = 0.0
+        for i in 0..<40 {
+            for j in 0..<40 {
+                let k = try KernelInceptionDistance.kernel(rows[i], rows[j])
+                if i == j { diagonal += k } else { offDiagonal += k }
+            }
+        }
+        let expected = 2.0 / 40 * (offDiagonal / (40 * 39) - diagonal / 40)
+        XCTAssertLessThan(expected, 0)
+        XCTAssertEqual(try KernelInceptionDistance.unbiasedMMD2(x, x), expected, accuracy: 1e-6 * abs(expected))  // float Gram matrix
+        // Scaling the features by 4 multiplies the cubic term by 4^6: the bias grows with the scale.
+        XCTAssertLessThan(try KernelInceptionDistance.unbiasedMMD2(x * 4, x * 4), 100 * expected)
+
+        let pool = g.normal([2000, 8])
+        let halves = try KernelInceptionDistance.compute(real: pool.sliced(axis: 0, start: 0, end: 1000),
+                                                         fake: pool.sliced(axis: 0, start: 1000, end: 2000),
+                                                         subsetSize: 500, subsets: 40, rng: RandomGenerator(seed: 3))
+        XCTAssertLessThan(abs(halves.mean), 3 * halves.std, "\(halves.mean) +- \(halves.std)")
+        XCTAssertLessThan(abs(halves.mean), 0.1 * abs(expected))
+    }
+
     func testSeededAndValidated() throws {
         let g = RandomGenerator(seed: 6)
         let a = g.normal([50, 4]), b = g.normal([40, 4])

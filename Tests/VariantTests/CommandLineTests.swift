@@ -62,12 +62,16 @@ final class CommandLineTests: XCTestCase {
         let out = temp("reproduce")
         let o = try run(["reproduce", "no-such-claim", "--out", out])
         XCTAssertEqual(o.status, 1)
-        XCTAssertEqual(o.stderr.split(separator: "\n"), ["gan: error: no claim named \"no-such-claim\"; available: pacgan-modes, determinism"])
+        XCTAssertEqual(o.stderr.split(separator: "\n"), ["gan: error: no claim named \"no-such-claim\"; available: dcgan-stable, conditioning, pacgan-modes, wgangp-critic-tracks-quality, determinism"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
         XCTAssertNotEqual(try run(["reproduce"]).status, 0)  // neither names nor --all
         let list = try run(["reproduce", "--list"])
         XCTAssertEqual(list.status, 0)
         XCTAssertTrue(list.stdout.contains("pacgan-modes\n") && list.stdout.contains("source: Lin, Khetan, Fanti, Oh 2018"), list.stdout)
+        for claim in ["dcgan-stable", "conditioning", "wgangp-critic-tracks-quality"] {
+            XCTAssertTrue(list.stdout.contains(claim + "\n"), list.stdout)
+        }
+        XCTAssertTrue(list.stdout.contains("source: Radford, Metz, Chintala 2016") && list.stdout.contains("source: Gulrajani"), list.stdout)
     }
 
     /// `--jobs 2` trains the runs in child processes side by side; the determinism claim then
@@ -137,7 +141,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(labels.stderr.contains("not a conditional variant"), labels.stderr)
         let strip = try run(["interpolate", "--checkpoint", dir, "--frames", "5", "--out", dir + "/i.png"])
         XCTAssertEqual(strip.status, 0, strip.stderr)
-        let eval = try run(["eval", "--checkpoint", dir, "--samples", "60"])
+        let eval = try run(["eval", "--checkpoint", dir, "--samples", "60", "--metrics", "kid_pixels,pr_pixels"])
         XCTAssertEqual(eval.status, 0, eval.stderr)
         XCTAssertTrue(eval.stdout.contains("kid_pixels") && eval.stdout.contains("precision_pixels"), eval.stdout)
         let badMetric = try run(["eval", "--checkpoint", dir, "--metrics", "modes"])
@@ -154,6 +158,55 @@ final class CommandLineTests: XCTestCase {
         let bad = try run(["sample", "--checkpoint", dir, "--labels", "3,10"])
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.stderr.contains("\"10\" is not a class in 0..<10"), bad.stderr)
+    }
+
+    /// A classifier recipe small enough to train in about a second, cached under `cache`.
+    func tinyClassifier(_ dir: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/tiny-classifier.yaml"
+        try """
+        variant: classifier
+        description: tiny test classifier
+        data: {limit: 1024, test_limit: 300}
+        model: {conv1: 4, conv2: 8, features: 16}
+        train: {epochs: 2, batch_size: 32}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func testClassifierRecipeTrainsIntoTheCacheAndEvalScoresFeatureMetrics() throws {
+        let dir = temp("features")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        setenv("GANKIT_CACHE", dir + "/cache", 1)
+        defer { unsetenv("GANKIT_CACHE") }
+        let classifier = try tinyClassifier(dir)
+        let list = try run(["list"])
+        XCTAssertTrue(list.stdout.contains("classifier-fashion") && list.stdout.contains("classifier: Fashion-MNIST feature classifier"), list.stdout)
+        let trained = try run(["train", classifier])
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        XCTAssertTrue(trained.stdout.contains("test accuracy") && trained.stdout.contains(dir + "/cache/classifier-fashion/"), trained.stdout)
+        let shown = try run(["classifier", classifier])
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        XCTAssertFalse(shown.stderr.contains("training"), "cached: not trained again: \(shown.stderr)")
+
+        XCTAssertEqual(try run(["train", "cgan-fashion", "--out", dir + "/cgan", "--steps", "2"] + small).status, 0)
+        let eval = try run(["eval", "--checkpoint", dir + "/cgan", "--samples", "50", "--classifier", classifier, "--json", dir + "/e.json"])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.stdout.contains("FID (Fashion-MNIST classifier features)"), eval.stdout)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/e.json"))) as! [String: Any]
+        for key in ["fid_fashion_features", "kid_fashion_features", "precision_fashion_features", "recall_fashion_features",
+                    "accuracy_fashion_classifier", "msssim_within_class", "msssim_within_class_real"] {
+            XCTAssertNotNil(object[key] as? Double, key)
+        }
+        XCTAssertTrue((0...1).contains(try XCTUnwrap(object["accuracy_fashion_classifier"] as? Double)))
+
+        XCTAssertEqual(try run(["train", "dcgan-fashion", "--out", dir + "/dcgan", "--steps", "2"] + small).status, 0)
+        let acc = try run(["eval", "--checkpoint", dir + "/dcgan", "--samples", "50", "--classifier", classifier, "--metrics", "fid,acc"])
+        XCTAssertEqual(acc.status, 1)
+        XCTAssertTrue(acc.stderr.contains("\"acc\"") && acc.stderr.contains("dcgan-fashion (dcgan) is unconditional"), acc.stderr)
+        let unknown = try run(["eval", "--checkpoint", dir + "/dcgan", "--classifier", classifier, "--metrics", "fid,inception"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("\"inception\"") && unknown.stderr.contains("fid, kid, pr, acc, msssim, kid_pixels, pr_pixels"), unknown.stderr)
     }
 
     func testEvalCountsModesOfA2DRun() throws {

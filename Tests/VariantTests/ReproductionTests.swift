@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import GANCore
+import GANMetrics
 import GANRegistry
 
 /// `gan reproduce`'s machinery: the fast forms of the claims, reuse of finished runs, the report's
@@ -11,6 +12,44 @@ final class ReproductionTests: XCTestCase {
         r.log = { _ in }
         r.writeHTMLReports = false
         return r
+    }
+
+    /// A runner whose feature metrics use the tiny test classifier (the recipe's takes minutes).
+    func featureRunner(_ name: String) -> ReproductionRunner {
+        let r = runner(TrainingHarness.tempDir(name))
+        r.makeFeatureEvaluator = TrainingHarness.tinyEvaluator
+        return r
+    }
+
+    func fastVerdict(_ claim: any Claim) throws -> ClaimVerdict {
+        let results = featureRunner("repro-\(claim.name)").run([claim], form: .fast)
+        let v = results[0].verdict
+        print("\(claim.name) fast: \(v.passed ? "PASS" : "FAIL"): \(v.summary) [\(String(format: "%.1f", results[0].seconds)) s]")
+        return v
+    }
+
+    func testDCGANStabilityClaimFastForm() throws {
+        let v = try fastVerdict(DCGANStabilityClaim())
+        XCTAssertTrue(v.passed, v.summary)
+        XCTAssertLessThan(try XCTUnwrap(v.numbers["fid_final"]), try XCTUnwrap(v.numbers["fid_first"]))
+        XCTAssertLessThan(try XCTUnwrap(v.numbers["interpolation_worst_jump"]), 3)
+        XCTAssertEqual(v.rows.filter { $0[0].hasPrefix("FID (Fashion-MNIST classifier features) at step") }.count, 6)
+    }
+
+    func testConditioningClaimFastForm() throws {
+        let v = try fastVerdict(ConditioningClaim())
+        XCTAssertTrue(v.passed, v.summary)
+        // Chance is 10%: both conditional models must be far above it.
+        XCTAssertGreaterThan(try XCTUnwrap(v.numbers["cgan.accuracy"]), 0.3)
+        XCTAssertGreaterThan(try XCTUnwrap(v.numbers["acgan.accuracy"]), 0.3)
+    }
+
+    func testWGANGPCriticClaimFastForm() throws {
+        let v = try fastVerdict(WGANGPCriticClaim())
+        XCTAssertTrue(v.passed, v.summary)
+        XCTAssertEqual(v.numbers["critic_batch_norms"], 0)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(v.numbers["evaluations"]), 5)
+        XCTAssertLessThan(try XCTUnwrap(v.numbers["fid_final"]), try XCTUnwrap(v.numbers["fid_first"]))
     }
 
     func testDeterminismClaimFastFormPasses() throws {
@@ -90,7 +129,7 @@ final class ReproductionTests: XCTestCase {
 
     func testUnknownClaimNameIsAClearError() throws {
         XCTAssertThrowsError(try ClaimCatalog.claims(named: ["determinism", "pacgan-mode"])) { error in
-            XCTAssertEqual("\(error)", "no claim named \"pacgan-mode\" (did you mean \"pacgan-modes\"?); available: pacgan-modes, determinism")
+            XCTAssertEqual("\(error)", "no claim named \"pacgan-mode\" (did you mean \"pacgan-modes\"?); available: dcgan-stable, conditioning, pacgan-modes, wgangp-critic-tracks-quality, determinism")
         }
         XCTAssertEqual(try ClaimCatalog.claims(named: ["determinism"]).map(\.name), ["determinism"])
     }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import GANCore
+import GANMetrics
 import GANRegistry
 import GANTensor
 
@@ -73,6 +74,23 @@ enum TrainingHarness {
         XCTAssertTrue(a.scalars.allSatisfy(\.isFinite), file: file, line: line)
         return trainer
     }
+
+    /// A feature classifier small enough to train in about a second (cached once per test process
+    /// in a temporary folder), for tests of the feature metrics in training and claims.
+    static let tinyEvaluator: () throws -> FeatureEvaluator = {
+        let root = tempDir("classifier-cache")
+        return {
+            var s = FashionClassifierSettings()
+            s.conv1 = 4
+            s.conv2 = 8
+            s.features = 16
+            s.epochs = 2
+            s.batchSize = 32
+            s.trainLimit = 1024
+            s.testLimit = 300
+            return try FeatureEvaluator.fashionClassifier(s, cacheRoot: root)
+        }
+    }()
 
     struct Killed: Error {}
 }

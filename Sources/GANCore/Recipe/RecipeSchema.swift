@@ -11,6 +11,14 @@ public struct RecipeSchema: Sendable {
         train = Self.commonTrain + extraTrain
     }
 
+    /// A schema with its own sections and none of the shared GAN options (the feature classifier's
+    /// recipe, which is not a GAN).
+    public init(data: [OptionSpec], model: [OptionSpec], train: [OptionSpec]) {
+        self.data = data
+        self.model = model
+        self.train = train
+    }
+
     public static let datasets = ["fashion-mnist", "mnist-idx", "cifar10", "image-folder", "paired", "unpaired",
                                   "edges2fashion", "fashion-two-domain", "mixture", "chairs"]
 
@@ -45,7 +53,9 @@ public struct RecipeSchema: Sendable {
         OptionSpec("checkpoint_every", .int(1...1_000_000), default: .int(500), "steps between checkpoints"),
         OptionSpec("keep_checkpoints", .int(1...1000), default: .int(3), "checkpoints kept"),
         OptionSpec("sample_count", .int(1...1024), default: .int(64), "images in a sample grid"),
-        OptionSpec("eval_every", .int(0...100_000_000), default: .int(0), "steps between metric evaluations (0: never)"),
+        OptionSpec("eval_every", .int(0...100_000_000), default: .int(0), "steps between feature-metric evaluations, Fashion-MNIST 28x28 only (0: never)"),
+        OptionSpec("eval_metrics", .stringList, default: .list([]), "metrics evaluated every eval_every steps: fid, kid, pr, acc (conditional), msssim ([]: all that apply)"),
+        OptionSpec("eval_samples", .int(4...100_000), default: .int(1000), "generated samples per evaluation"),
         OptionSpec("threads", .int(0...256), default: .int(0), "BLAS threads (0: all cores)"),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GANMetrics
 
 /// A claim of a paper, re-run as a comparison between models of this toolkit on the same data and
 /// budget, with a pass/fail verdict and the numbers.
@@ -69,12 +70,16 @@ public struct ClaimVerdict: Codable, Equatable, Sendable {
     }
 }
 
-/// Finished runs by id, for `Claim.evaluate`.
+/// Finished runs by id, for `Claim.evaluate`, and the feature network that scores them.
 public struct CompletedRuns {
     public let runs: [String: CompletedRun]
+    /// The Fashion-MNIST feature evaluator (the runner's: the `classifier-fashion` recipe's, or a
+    /// tiny one in tests), loaded on first use.
+    public let featureEvaluator: () throws -> FeatureEvaluator
 
-    public init(_ runs: [CompletedRun]) {
+    public init(_ runs: [CompletedRun], featureEvaluator: @escaping () throws -> FeatureEvaluator = { try ClassifierRecipe.evaluator { _ in } }) {
         self.runs = Dictionary(runs.map { ($0.spec.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.featureEvaluator = featureEvaluator
     }
 
     public subscript(id: String) -> CompletedRun {
@@ -108,6 +113,15 @@ public struct CompletedRun {
 
     /// The run's variant with the weights of its latest checkpoint.
     public func open() throws -> RunLoader.Opened { try opener(folder.url.path) }
+
+    /// The values of `key` in the run's metrics.jsonl, by step (e.g. the periodic evaluations'
+    /// "fid_fashion_features", or a logged loss).
+    public func logged(_ key: String) throws -> [(step: Int, value: Double)] {
+        try MetricsLog(url: folder.metrics).read().compactMap { line in
+            guard let step = line["step"], let v = line[key] else { return nil }
+            return (Int(step), v)
+        }
+    }
 
     /// The latest checkpoint's folder.
     public func latestCheckpoint() throws -> URL {

@@ -1,6 +1,6 @@
 /// Every claim `gan reproduce` knows, in the order of `--list` and `--all`.
 public enum ClaimCatalog {
-    public static let all: [any Claim] = [PacGANModeClaim(), DeterminismClaim()]
+    public static let all: [any Claim] = [DCGANStabilityClaim(), ConditioningClaim(), PacGANModeClaim(), WGANGPCriticClaim(), DeterminismClaim()]
 
     public static var names: [String] { all.map(\.name) }
 

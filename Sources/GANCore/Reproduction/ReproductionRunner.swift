@@ -1,4 +1,5 @@
 import Foundation
+import GANMetrics
 import GANTensor
 
 /// Runs claims: trains every run they need into `<out>/runs/<id>/` with the trainer (reusing a
@@ -14,6 +15,18 @@ public final class ReproductionRunner {
     /// The trainer's progress lines; nil keeps training quiet.
     public var trainingProgress: ((String) -> Void)?
     public var writeHTMLReports = true
+    /// Makes the feature network for the claims' metrics and the runs' periodic evaluation
+    /// (default: the `classifier-fashion` recipe's, from its cache); called at most once.
+    public var makeFeatureEvaluator: (() throws -> FeatureEvaluator)?
+    private var featureEvaluatorCache: FeatureEvaluator?
+
+    /// The feature evaluator, made on first use.
+    public func featureEvaluator() throws -> FeatureEvaluator {
+        if let featureEvaluatorCache { return featureEvaluatorCache }
+        let made = try makeFeatureEvaluator?() ?? ClassifierRecipe.evaluator(recipes: recipes, log: log)
+        featureEvaluatorCache = made
+        return made
+    }
 
     public init(out: String, recipes: RecipeLoader, variant lookup: @escaping (String) -> (any GANVariant.Type)?) {
         self.out = URL(fileURLWithPath: out).standardized
@@ -36,7 +49,7 @@ public final class ReproductionRunner {
                     ids.append(spec.id)
                     return try complete(spec)
                 }
-                verdict = try claim.evaluate(CompletedRuns(done), form: form)
+                verdict = try claim.evaluate(CompletedRuns(done, featureEvaluator: featureEvaluator), form: form)
             } catch {
                 verdict = ClaimVerdict(passed: false, summary: "error: \(error)", columns: [], rows: [])
             }
@@ -89,6 +102,7 @@ public final class ReproductionRunner {
         trainer.progressSink = trainingProgress ?? { _ in }
         trainer.afterStep = afterStep
         trainer.writeReport = writeHTMLReports
+        trainer.featureEvaluator = featureEvaluator
         return trainer
     }
 

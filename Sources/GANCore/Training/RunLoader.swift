@@ -4,6 +4,14 @@ import GANTensor
 /// Opens a finished or running training run for sampling and evaluation: its recipe, the variant
 /// rebuilt with the data shape it trained on, and the weights of a checkpoint.
 public enum RunLoader {
+    /// The recipe name from the "# resolved from <file>" header of a run's recipe.yaml (the file
+    /// itself is always called recipe.yaml).
+    public static func originalName(_ text: String) -> String? {
+        guard let first = text.split(separator: "\n").first, first.hasPrefix("# resolved from ") else { return nil }
+        let file = String(first.dropFirst("# resolved from ".count))
+        return URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    }
+
     public struct Opened {
         public let recipe: Recipe
         public let variant: any GANVariant
@@ -25,7 +33,8 @@ public enum RunLoader {
             }
             checkpoint = latest.url
         }
-        let recipe = try recipes.load(run.recipe.path)
+        var recipe = try recipes.load(run.recipe.path)
+        if let text = try? String(contentsOf: run.recipe, encoding: .utf8), let name = originalName(text) { recipe.name = name }
         guard let type = lookup(recipe.variant) else { throw TrainingError.invalid("\(run.recipe.path): unknown variant \(recipe.variant)") }
         guard let infoData = FileManager.default.contents(atPath: run.dataInfo.path),
               let info = try? JSONDecoder().decode(DataInfo.self, from: infoData) else {

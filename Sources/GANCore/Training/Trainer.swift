@@ -1,5 +1,6 @@
 import Foundation
 import GANData
+import GANMetrics
 import GANTensor
 
 /// Runs a recipe: builds the data and the variant, then loops over training steps with logging,
@@ -15,6 +16,9 @@ public final class Trainer {
     /// Test hook: called after every completed step (e.g. to simulate a kill).
     public var afterStep: ((Int) throws -> Void)?
     public var writeReport = true
+    /// The feature network for `train.eval_every` (default: the `classifier-fashion` recipe's,
+    /// from its cache); tests give a tiny one.
+    public var featureEvaluator: (() throws -> FeatureEvaluator)?
 
     public private(set) var variant: (any GANVariant)?
 
@@ -45,6 +49,9 @@ public final class Trainer {
         let context = VariantContext(recipe: recipe, data: built.info, initRNG: root.fork("init"), rng: trainRNG)
         let variant = try variantType.init(context: context)
         self.variant = variant
+        let evaluation = try PeriodicEvaluation(recipe: recipe, data: built.info, conditional: variant.conditionClasses != nil) { [progressSink, featureEvaluator] in
+            try featureEvaluator?() ?? ClassifierRecipe.evaluator(log: progressSink)
+        }
         let batchSize = recipe.train.int("batch_size")
         guard built.dataset.count >= batchSize else {
             throw TrainingError.invalid("data: \(built.dataset.name) has \(built.dataset.count) samples, fewer than train.batch_size \(batchSize)")
@@ -115,6 +122,12 @@ public final class Trainer {
             if step % every.int("sample_every") == 0 || step == targetSteps {
                 let png = try sampler.write(step: step)
                 try board.image("samples", png: png.bytes, width: png.width, height: png.height, channels: png.channels, step: step)
+            }
+            if let evaluation, evaluation.isDue(step) {
+                let scored = try evaluation.run(variant)
+                try metrics.append(step: step, time: elapsedBefore + Date().timeIntervalSince(clock), values: scored.mapValues { Float($0) })
+                for (k, v) in scored.sorted(by: { $0.key < $1.key }) { try board.scalar(k, Float(v), step: step) }
+                progressSink("gan: step \(step): " + scored.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.4g", $0.value))" }.joined(separator: ", "))
             }
             if step % every.int("checkpoint_every") == 0 || step == targetSteps {
                 lastCheckpoint = try checkpoint(step)

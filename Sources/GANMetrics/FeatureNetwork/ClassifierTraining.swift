@@ -3,7 +3,8 @@ import GANData
 import GANTensor
 
 /// Trains a `FashionClassifier` on the Fashion-MNIST training split, reproducibly: weights come
-/// from fork("init") of the settings' seed and each epoch's order from fork("order"), so the same
+/// from fork("init") of the settings' seed, each epoch's order from fork("order") and dropout masks
+/// from fork("dropout"), so the same
 /// settings give bit-identical weights (on the same machine and thread count). Plain supervised
 /// learning: Adam on softmax cross-entropy, full batches only (batch norm needs two or more).
 public enum ClassifierTraining {
@@ -25,7 +26,7 @@ public enum ClassifierTraining {
         }
         let clock = Date()
         let root = RandomGenerator(seed: s.seed)
-        let network = FashionClassifier(s, rng: root.fork("init"))
+        let network = FashionClassifier(s, rng: root.fork("init"), dropoutRNG: root.fork("dropout"))
         network.train()
         let order = root.fork("order")
         let optimizer = try Adam(params: network.namedParameters(), lr: Float(s.learningRate))

@@ -9,7 +9,7 @@ import GANTensor
 /// `head` = nn.Linear):
 ///     features: Conv2d(1, c1, 3, padding=1, bias=False), BatchNorm2d(c1), ReLU, MaxPool2d(2),
 ///               Conv2d(c1, c2, 3, padding=1, bias=False), BatchNorm2d(c2), ReLU, MaxPool2d(2),
-///               Flatten, Linear(c2*7*7, d), ReLU
+///               Flatten, Dropout(p), Linear(c2*7*7, d), ReLU
 ///     head:     Linear(d, 10)
 /// Input [N, 1, 28, 28] in [-1, 1] (the toolkit's image range).
 public final class FashionClassifier: Module {
@@ -20,11 +20,12 @@ public final class FashionClassifier: Module {
     public let head: Linear
     public let featureDimension: Int
 
-    public init(_ s: FashionClassifierSettings, rng: RandomGenerator) {
+    /// Weights from `rng`; dropout masks (training only) from `dropoutRNG`.
+    public init(_ s: FashionClassifierSettings, rng: RandomGenerator, dropoutRNG: RandomGenerator? = nil) {
         features = Sequential(
             Conv2d(1, s.conv1, kernel: 3, padding: 1, bias: false, rng: rng), BatchNorm(s.conv1), ReLU(), MaxPool2d(2),
             Conv2d(s.conv1, s.conv2, kernel: 3, padding: 1, bias: false, rng: rng), BatchNorm(s.conv2), ReLU(), MaxPool2d(2),
-            Flatten(), Linear(s.conv2 * 7 * 7, s.features, rng: rng), ReLU())
+            Flatten(), Dropout(Float(s.dropout), rng: dropoutRNG ?? rng.fork("dropout")), Linear(s.conv2 * 7 * 7, s.features, rng: rng), ReLU())
         head = Linear(s.features, Self.classCount, rng: rng)
         featureDimension = s.features
     }

@@ -21,6 +21,16 @@ public final class FeatureEvaluator {
     public let referenceLabels: [Int]
     /// The cache folder this evaluator came from.
     public let directory: URL
+    /// Root mean square of the reference features' entries. KID divides every feature by it.
+    ///
+    /// Why: the cubic kernel (xᵀy / d + 1)³ was designed for Inception's pool features, whose
+    /// entries are O(1) or below; this classifier's ReLU features have xᵀx / d ≈ 14 (measured on
+    /// the recipe's network), so kernel values were in the thousands, the "+ 1" vanished, and KID
+    /// came out in whole units (±5 between two disjoint halves of the test set; -19 for a set
+    /// against itself, where the unbiased estimator equals (2/m)(mean k(xi, xj) - mean k(xi, xi))
+    /// because the two sets are not independent). One fixed scale per classifier keeps the
+    /// kernel a polynomial kernel and brings KID to the scale it has with Inception features.
+    public let kernelFeatureScale: Float
 
     init(_ contents: ClassifierCache.Contents, directory: URL) {
         network = contents.network
@@ -28,6 +38,11 @@ public final class FeatureEvaluator {
         referenceFeatures = contents.features
         referenceLabels = contents.labels
         self.directory = directory
+        let f = contents.features.data
+        var sum = 0.0
+        for i in 0..<contents.features.count { sum += Double(f[i]) * Double(f[i]) }
+        let rms = (sum / Double(Swift.max(contents.features.count, 1))).squareRoot()
+        kernelFeatureScale = rms > 0 ? Float(rms) : 1
     }
 
     public static let metricNames = ["fid", "kid", "pr", "acc", "msssim"]
@@ -114,7 +129,9 @@ public final class FeatureEvaluator {
     /// in `resultKeys`. `labels` are the classes the samples were requested as (conditional
     /// models); "acc" needs them, and "msssim" groups by them, or by the classifier's predicted
     /// class when they are nil. FID compares with the whole real test set, KID with 50 random
-    /// subsets of min(1000, N), precision/recall with N random real test images.
+    /// subsets of min(1000, N) (features divided by `kernelFeatureScale`), precision/recall with N
+    /// random real test images. Samples must be independent of the reference images for KID's
+    /// unbiased estimate to centre on 0 (the reference set scored against itself is negative).
     public func score(generator samples: Tensor, labels: [Int]?, metrics: Set<String>, seed: UInt64 = 0) throws -> [String: Double] {
         let wanted = try Self.validate(metrics)
         let n = samples.shape.first ?? 0
@@ -133,8 +150,8 @@ public final class FeatureEvaluator {
         }
         if wanted.contains("kid") {
             let size = Swift.min(1000, n, referenceFeatures.shape[0])
-            let kid = try KernelInceptionDistance.compute(real: referenceFeatures, fake: fake, subsetSize: size, subsets: 50,
-                                                          rng: rng.fork("kid"))
+            let kid = try KernelInceptionDistance.compute(real: referenceFeatures / kernelFeatureScale, fake: fake / kernelFeatureScale,
+                                                          subsetSize: size, subsets: 50, rng: rng.fork("kid"))
             out["kid_fashion_features"] = kid.mean
             out["kid_fashion_features_std"] = kid.std
         }
