@@ -50,6 +50,9 @@ final class ReproductionTests: XCTestCase {
         XCTAssertEqual(v.numbers["critic_batch_norms"], 0)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(v.numbers["evaluations"]), 5)
         XCTAssertLessThan(try XCTUnwrap(v.numbers["fid_final"]), try XCTUnwrap(v.numbers["fid_first"]))
+        // The independent critic separates the first checkpoint's samples more than the last's.
+        XCTAssertLessThan(try XCTUnwrap(v.numbers["estimate_final"]), try XCTUnwrap(v.numbers["estimate_first"]))
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(v.numbers["spearman_estimate_fid"]), 0.5)
     }
 
     func testDeterminismClaimFastFormPasses() throws {
@@ -120,6 +123,11 @@ final class ReproductionTests: XCTestCase {
         let resumed = try r.complete(longer)
         XCTAssertTrue(resumed.trained)
         XCTAssertEqual(try resumed.latestCheckpoint().lastPathComponent, "step-000000030")
+        // The recipe's default length does not identify the run (the spec's target does), so
+        // editing a recipe's train.steps keeps its finished runs.
+        var restated = longer
+        restated.overrides.append("train.steps=12345")
+        XCTAssertFalse(try r.complete(restated).trained)
         // Another recipe in the same folder is refused, never overwritten; so is a shorter target.
         var other = spec
         other.overrides.append("model.pack=4")

@@ -114,6 +114,15 @@ public struct CompletedRun {
     /// The run's variant with the weights of its latest checkpoint.
     public func open() throws -> RunLoader.Opened { try opener(folder.url.path) }
 
+    /// The run's variant with the weights of its checkpoint at `step`.
+    public func open(atStep step: Int) throws -> RunLoader.Opened {
+        let url = CheckpointRotation(directory: folder.checkpoints, keep: 1).url(forStep: step)
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("state.json").path) else {
+            throw ReproductionError.missingRun("\(spec.id) has no checkpoint at step \(step) (\(url.path))")
+        }
+        return try opener(url.path)
+    }
+
     /// The values of `key` in the run's metrics.jsonl, by step (e.g. the periodic evaluations'
     /// "fid_fashion_features", or a logged loss).
     public func logged(_ key: String) throws -> [(step: Int, value: Double)] {

@@ -107,12 +107,20 @@ public final class ReproductionRunner {
     }
 
     /// The latest checkpoint's step of a folder holding this recipe, nil for a fresh folder; an
-    /// error when the folder holds a different recipe (never overwritten).
+    /// error when the folder holds a different recipe (never overwritten). The recipe's
+    /// description and its default train.steps do not count: the run's target comes from its
+    /// spec, and editing a recipe's default length or wording must not orphan finished runs.
     func finishedStep(_ folder: RunFolder, recipe: Recipe) throws -> Int? {
-        guard let text = try? String(contentsOf: folder.recipe, encoding: .utf8) else { return nil }
-        // The first line names the recipe file's path, which differs between checkouts.
-        func body(_ s: String) -> String { s.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n") }
-        guard body(text) == body(recipe.resolvedYAML) else {
+        guard FileManager.default.fileExists(atPath: folder.recipe.path) else { return nil }
+        func identity(_ r: Recipe) -> String {
+            var r = r
+            r.description = ""
+            r.train.set("steps", .int(0))
+            // The first line names the recipe file's path, which differs between checkouts.
+            return r.resolvedYAML.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+        }
+        let held = try? recipes.load(folder.recipe.path)
+        guard let held, identity(held) == identity(recipe) else {
             throw ReproductionError.foreignFolder("\(folder.recipe.path) holds a different recipe than \(recipe.name) with these overrides; remove the folder or choose another --out")
         }
         return try CheckpointRotation(directory: folder.checkpoints, keep: 1_000_000).latest()?.step

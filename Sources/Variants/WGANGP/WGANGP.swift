@@ -5,7 +5,7 @@ import GANTensor
 /// WGAN-GP (Gulrajani et al. 2017, arXiv:1704.00028, Algorithm 1): a critic trained n_critic times
 /// per generator step on E[D(fake)] - E[D(real)] + lambda E[(||grad D(x_hat)|| - 1)^2], no batch
 /// norm in the critic, Adam(1e-4, betas 0 / 0.9).
-public final class WGANGP: GANVariant {
+public final class WGANGP: WassersteinCritic {
     public static let name = "wgan-gp"
     public static let summary = "Wasserstein GAN with gradient penalty (images or 2-D toys)"
     public static let paper = "Gulrajani et al. 2017, arXiv:1704.00028"
@@ -55,22 +55,23 @@ public final class WGANGP: GANVariant {
     public var optimizers: [(String, any Optimizer)] { [("G", optG), ("D", optD)] }
 
     public func trainStep(_ data: BatchSource, step: Int) throws -> [String: Float] {
-        var wasserstein: Float = 0, norm: Float = 0, lossDValue: Float = 0
-        for _ in 0..<nCritic {
-            let real = try data.next().samples()
-            let fake = try G(rng.normal([real.shape[0], latentDimension!])).detached()
-            let dReal = try D(real).mean(axes: nil), dFake = try D(fake).mean(axes: nil)
-            let gp = try GradientPenalty.wgan(critic: { try self.D($0) }, real: real, fake: fake, rng: rng)
-            let lossD = try dFake - dReal + gp.penalty * lambda
-            try optD.minimize(lossD)
-            wasserstein = dReal.item - dFake.item
-            norm = gp.meanNorm
-            lossDValue = lossD.item
-        }
+        var last = CriticStepFigures(estimate: 0, loss: 0, gradientNorm: 0)
+        for _ in 0..<nCritic { last = try criticStep(real: data.next().samples()) }
         let lossG = try -D(G(rng.normal([data.batchSize, latentDimension!]))).mean(axes: nil)
         try optG.minimize(lossG)
-        return ["loss_d": lossDValue, "loss_g": lossG.item, "wasserstein": wasserstein, "grad_norm": norm]
+        return ["loss_d": last.loss, "loss_g": lossG.item, "wasserstein": last.estimate, "grad_norm": last.gradientNorm]
     }
+
+    public func criticStep(real: Tensor) throws -> CriticStepFigures {
+        let fake = try G(rng.normal([real.shape[0], latentDimension!])).detached()
+        let dReal = try D(real).mean(axes: nil), dFake = try D(fake).mean(axes: nil)
+        let gp = try GradientPenalty.wgan(critic: { try self.D($0) }, real: real, fake: fake, rng: rng)
+        let lossD = try dFake - dReal + gp.penalty * lambda
+        try optD.minimize(lossD)
+        return CriticStepFigures(estimate: dReal.item - dFake.item, loss: lossD.item, gradientNorm: gp.meanNorm)
+    }
+
+    public var criticNetwork: Module { D }
 
     public func generate(_ input: GeneratorInput) throws -> Tensor {
         guard let z = input.latents else { throw TrainingError.invalid("wgan-gp: generate needs latents") }

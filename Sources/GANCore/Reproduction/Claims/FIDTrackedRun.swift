@@ -1,11 +1,15 @@
 /// A claim's run whose trainer logs the feature-FID every `evalEvery` steps (on the same
-/// `evalSamples` latents each time), with one checkpoint and sample grid at the end: what the
+/// `evalSamples` latents each time), with a sample grid at the end: what the
 /// claims that follow quality over training (dcgan-stable, wgangp-critic-tracks-quality) train.
 extension RunSpec {
-    static func fidTracked(id: String, recipe: String, overrides: [String], steps: Int, evalEvery: Int, evalSamples: Int) -> RunSpec {
-        RunSpec(id: id, recipe: recipe,
+    /// `checkpointEvery` nil: one checkpoint, at the end; else every so many steps, all kept.
+    static func fidTracked(id: String, recipe: String, overrides: [String], steps: Int, evalEvery: Int, evalSamples: Int,
+                           checkpointEvery: Int? = nil) -> RunSpec {
+        let checkpoints = checkpointEvery.map { ["train.checkpoint_every=\($0)", "train.keep_checkpoints=\(min(1000, steps / $0 + 1))"] }
+            ?? ["train.checkpoint_every=\(steps)"]
+        return RunSpec(id: id, recipe: recipe,
                 overrides: overrides + ["train.eval_every=\(evalEvery)", "train.eval_samples=\(evalSamples)", "train.eval_metrics=[fid]",
-                                        "train.checkpoint_every=\(steps)", "train.sample_every=\(steps)"],
+                                        "train.sample_every=\(steps)"] + checkpoints,
                 seed: 1, steps: steps)
     }
 }
