@@ -7,68 +7,40 @@
 /// col2im adds each tap in the same order as the table walk, so results are bit for bit the same.
 extension Kernels {
     static func im2colStride2(_ image: UnsafePointer<Float>, _ u: Unfolding, into cols: UnsafeMutablePointer<Float>) {
-        let l = u.layout, mh = l.mapHeight, mw = l.mapWidth, w = l.imageWidth, sh = l.geometry.stride.0
-        u.forEachPlane { _, imageOffset, columnOffset in
-            let plane = image + imageOffset
-            for (i, r) in u.rows.enumerated() {
-                for (j, t) in u.columns.enumerated() {
-                    let row = cols + columnOffset + u.tapRow(i, j)
-                    row.update(repeating: 0, count: r.lo * mw)
-                    let vectorEnd = vectorEnd(t, imageWidth: w)
-                    for oh in r.lo..<r.hi {
-                        let out = row + oh * mw
-                        let line = plane + (oh * sh + r.offset) * w + t.offset
-                        for ow in 0..<t.lo { out[ow] = 0 }
-                        var ow = t.lo
-                        while ow < vectorEnd {
-                            let v = UnsafeRawPointer(line + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(out + ow).storeBytes(of: v.evenHalf, as: SIMD4<Float>.self)
-                            ow += 4
-                        }
-                        while ow < t.hi { out[ow] = line[2 * ow]; ow += 1 }
-                        for ow in t.hi..<mw { out[ow] = 0 }
-                    }
-                    (row + r.hi * mw).update(repeating: 0, count: (mh - r.hi) * mw)
-                }
+        let w = u.layout.imageWidth
+        im2colByRows(image, u, into: cols) { out, line, t in
+            var ow = t.lo
+            for _ in 0..<vectorSteps(t, imageWidth: w) {
+                let v = UnsafeRawPointer(line + 2 * ow).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(out + ow).storeBytes(of: v.evenHalf, as: SIMD4<Float>.self)
+                ow += 4
             }
+            while ow < t.hi { out[ow] = line[2 * ow]; ow += 1 }
         }
     }
 
     static func col2imStride2(_ cols: UnsafePointer<Float>, _ u: Unfolding, into image: UnsafeMutablePointer<Float>,
                               bias: UnsafePointer<Float>?) {
-        let l = u.layout, mw = l.mapWidth, w = l.imageWidth, sh = l.geometry.stride.0
-        u.forEachPlane { ch, imageOffset, columnOffset in
-            let plane = image + imageOffset
-            plane.update(repeating: bias?[ch] ?? 0, count: l.imageArea)
-            for (i, r) in u.rows.enumerated() {
-                for (j, t) in u.columns.enumerated() {
-                    let row = cols + columnOffset + u.tapRow(i, j)
-                    let vectorEnd = vectorEnd(t, imageWidth: w)
-                    for oh in r.lo..<r.hi {
-                        let src = row + oh * mw
-                        let line = plane + (oh * sh + r.offset) * w + t.offset
-                        var ow = t.lo
-                        while ow < vectorEnd {
-                            let at = UnsafeMutableRawPointer(line + 2 * ow)
-                            var v = at.loadUnaligned(as: SIMD8<Float>.self)
-                            v.evenHalf += UnsafeRawPointer(src + ow).loadUnaligned(as: SIMD4<Float>.self)
-                            at.storeBytes(of: v, as: SIMD8<Float>.self)
-                            ow += 4
-                        }
-                        while ow < t.hi { line[2 * ow] += src[ow]; ow += 1 }
-                    }
-                }
+        let w = u.layout.imageWidth
+        col2imByRows(cols, u, into: image, bias: bias) { src, line, t in
+            var ow = t.lo
+            for _ in 0..<vectorSteps(t, imageWidth: w) {
+                let at = UnsafeMutableRawPointer(line + 2 * ow)
+                var v = at.loadUnaligned(as: SIMD8<Float>.self)
+                v.evenHalf += UnsafeRawPointer(src + ow).loadUnaligned(as: SIMD4<Float>.self)
+                at.storeBytes(of: v, as: SIMD8<Float>.self)
+                ow += 4
             }
+            while ow < t.hi { line[2 * ow] += src[ow]; ow += 1 }
         }
     }
 
-    /// The first map column the four-wide steps leave to the scalar tail: a step from `ow` covers
-    /// map columns ow..<ow+4 and touches image columns offset + 2ow ..< offset + 2ow + 8, which
-    /// must all lie inside the image row.
+    /// How many four-wide steps a map row takes from tap.lo: a step from `ow` covers map columns
+    /// ow..<ow+4 and touches image columns offset + 2ow ..< offset + 2ow + 8, which must all lie
+    /// inside the image row; the rest is left to the scalar tail.
     @inline(__always)
-    private static func vectorEnd(_ t: Unfolding.Tap, imageWidth w: Int) -> Int {
+    private static func vectorSteps(_ t: Unfolding.Tap, imageWidth w: Int) -> Int {
         let room = w - 8 - t.offset - 2 * t.lo
-        let steps = room < 0 ? 0 : Swift.min((t.hi - t.lo) / 4, room / 8 + 1)
-        return t.lo + 4 * steps
+        return room < 0 ? 0 : Swift.min((t.hi - t.lo) / 4, room / 8 + 1)
     }
 }
