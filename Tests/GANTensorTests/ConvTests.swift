@@ -73,6 +73,10 @@ final class ConvTests: XCTestCase {
         ([3, 2, 20, 17], [5, 2, 3, 3], Conv2dGeometry(padding: 1)),
         ([2, 1, 28, 28], [4, 1, 4, 4], Conv2dGeometry(stride: 2, padding: 1)),
         ([3, 4, 4, 3], [5, 4, 4, 3], Conv2dGeometry(stride: 2)),  // kernel covers the image: dense
+        // Maps 16 and more wide with column stride 2 unfold row by row, four positions a step:
+        // odd widths leave scalar tails, and the last taps run out of image row before the map ends.
+        ([2, 2, 37, 35], [3, 2, 4, 4], Conv2dGeometry(stride: 2, padding: 1)),
+        ([1, 2, 9, 40], [2, 2, 3, 3], Conv2dGeometry(stride: (1, 2), padding: (1, 3), dilation: (1, 2))),
     ]
 
     static let transposedCases: [Case] = [
@@ -82,6 +86,7 @@ final class ConvTests: XCTestCase {
         ([3, 4, 1, 1], [4, 3, 4, 4], Conv2dGeometry()),  // DCGAN's first generator layer: dense
         ([2, 4, 1, 1], [4, 3, 3, 3], Conv2dGeometry(padding: 1)),  // padded: not dense
         ([2, 3, 14, 14], [3, 2, 4, 4], Conv2dGeometry(stride: 2, padding: 1)),
+        ([2, 3, 16, 17], [3, 2, 4, 4], Conv2dGeometry(stride: 2, padding: 1, outputPadding: 1)),  // row-wise col2im
     ]
 
     typealias Case = (x: [Int], w: [Int], g: Conv2dGeometry)

@@ -20,21 +20,35 @@ public struct BatchNormLayout: Sendable, Equatable {
 }
 
 /// Fused batch-norm kernels. Channel sums are accumulated in Double in a fixed order (outer, then
-/// inner), so results do not depend on how channels are split over threads.
+/// inner, four interleaved partial sums per row), so results do not depend on how channels are
+/// split over threads.
 extension Kernels {
     /// Per-channel sums of f(i, c) over one channel's elements, for channels c0..<c1 (i is a flat index).
+    /// Each row of `inner` elements is summed in four lanes (element k into lane k mod 4, the lanes
+    /// added pairwise, then the tail): one running sum waits on the previous addition's latency for
+    /// every element (the norms were 3-4% of a DCGAN-64 step).
     @inline(__always)
     static func batchNormSums(_ layout: BatchNormLayout, _ c0: Int, _ c1: Int,
                             _ f: (Int, Int) -> (Double, Double)) -> [(Double, Double)] {
         var sums = [(Double, Double)](repeating: (0, 0), count: c1 - c0)
         for o in 0..<layout.outer {
             for c in c0..<c1 {
-                let base = (o * layout.channels + c) * layout.inner
-                var a = 0.0, b = 0.0
-                for i in base..<(base + layout.inner) {
+                let base = (o * layout.channels + c) * layout.inner, end = base + layout.inner
+                var lanesA = SIMD4<Double>(), lanesB = SIMD4<Double>()
+                var i = base
+                while i + 4 <= end {
+                    let (u0, v0) = f(i, c), (u1, v1) = f(i + 1, c), (u2, v2) = f(i + 2, c), (u3, v3) = f(i + 3, c)
+                    lanesA += SIMD4(u0, u1, u2, u3)
+                    lanesB += SIMD4(v0, v1, v2, v3)
+                    i += 4
+                }
+                var a = (lanesA[0] + lanesA[1]) + (lanesA[2] + lanesA[3])
+                var b = (lanesB[0] + lanesB[1]) + (lanesB[2] + lanesB[3])
+                while i < end {
                     let (u, v) = f(i, c)
                     a += u
                     b += v
+                    i += 1
                 }
                 sums[c - c0].0 += a
                 sums[c - c0].1 += b

@@ -50,7 +50,8 @@ struct Unfolding {
     /// With a column stride above 1 (every DCGAN layer): for each tap, the plane offset each map
     /// position reads, or -1 in the padding. Unfolding a (plane, tap) is then one flat loop over
     /// the map instead of one loop per map row, which on 7x7 to 16x16 maps was mostly overhead
-    /// (im2col was 12% of a DCGAN-28 step). Empty for column stride 1 (rows are plain copies).
+    /// (im2col was 12% of a DCGAN-28 step). Empty for column stride 1 (rows are plain copies) and
+    /// for the row-wise stride-2 walk.
     let sourceOffsets: [Int32]
 
     init(_ l: ConvLayout, samples: Int) {
@@ -64,8 +65,15 @@ struct Unfolding {
         columns = (0..<l.kernelWidth).map {
             Self.tap(offset: $0 * g.dilation.1 - g.padding.1, stride: g.stride.1, size: l.imageWidth, count: l.mapWidth)
         }
-        sourceOffsets = g.stride.1 == 1 ? [] : Self.sourceOffsets(l, rows: rows, columns: columns)
+        isRowWiseStride2 = g.stride.1 == 2 && l.mapWidth >= Self.rowWiseStride2MinimumWidth
+        sourceOffsets = g.stride.1 == 1 || isRowWiseStride2 ? [] : Self.sourceOffsets(l, rows: rows, columns: columns)
     }
+
+    /// Column stride 2 on maps this wide or wider unfolds row by row, four map positions a step
+    /// (`Kernels.im2colStride2`); narrower maps go through the table. A variable so the tests can
+    /// run both walks on the same shapes.
+    static var rowWiseStride2MinimumWidth = 16
+    let isRowWiseStride2: Bool
 
     static func sourceOffsets(_ l: ConvLayout, rows: [Tap], columns: [Tap]) -> [Int32] {
         let mw = l.mapWidth, (sh, sw) = l.geometry.stride
@@ -115,8 +123,19 @@ extension Kernels {
     static func im2col(_ image: UnsafePointer<Float>, samples: Int, _ l: ConvLayout,
                        into cols: UnsafeMutablePointer<Float>) {
         let u = Unfolding(l, samples: samples)
+        if u.isRowWiseStride2 { return im2colStride2(image, u, into: cols) }
         if !u.sourceOffsets.isEmpty { return im2colByTable(image, u, into: cols) }
-        let mh = l.mapHeight, mw = l.mapWidth, w = l.imageWidth, sh = l.geometry.stride.0
+        im2colByRows(image, u, into: cols) { out, line, t in
+            (out + t.lo).update(from: line + t.lo, count: t.hi - t.lo)  // sw == 1
+        }
+    }
+
+    /// The row-by-row walk of `im2col`: zeroes the padding, and `copy(out, line, tap)` fills map
+    /// columns tap.lo..<tap.hi of one map row, whose column ow reads line[ow * stride].
+    @inline(__always)
+    static func im2colByRows(_ image: UnsafePointer<Float>, _ u: Unfolding, into cols: UnsafeMutablePointer<Float>,
+                             copy: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Unfolding.Tap) -> Void) {
+        let l = u.layout, mh = l.mapHeight, mw = l.mapWidth, w = l.imageWidth, sh = l.geometry.stride.0
         u.forEachPlane { _, imageOffset, columnOffset in
             let plane = image + imageOffset
             for (i, r) in u.rows.enumerated() {
@@ -125,9 +144,8 @@ extension Kernels {
                     row.update(repeating: 0, count: r.lo * mw)
                     for oh in r.lo..<r.hi {
                         let out = row + oh * mw
-                        let line = plane + (oh * sh + r.offset) * w + t.offset
                         for ow in 0..<t.lo { out[ow] = 0 }
-                        (out + t.lo).update(from: line + t.lo, count: t.hi - t.lo)  // sw == 1
+                        copy(out, plane + (oh * sh + r.offset) * w + t.offset, t)
                         for ow in t.hi..<mw { out[ow] = 0 }
                     }
                     (row + r.hi * mw).update(repeating: 0, count: (mh - r.hi) * mw)
@@ -142,8 +160,20 @@ extension Kernels {
     static func col2im(_ cols: UnsafePointer<Float>, samples: Int, _ l: ConvLayout,
                        into image: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
         let u = Unfolding(l, samples: samples)
+        if u.isRowWiseStride2 { return col2imStride2(cols, u, into: image, bias: bias) }
         if !u.sourceOffsets.isEmpty { return col2imByTable(cols, u, into: image, bias: bias) }
-        let mw = l.mapWidth, w = l.imageWidth, sh = l.geometry.stride.0
+        col2imByRows(cols, u, into: image, bias: bias) { src, line, t in
+            for ow in t.lo..<t.hi { line[ow] += src[ow] }  // sw == 1
+        }
+    }
+
+    /// The row-by-row walk of `col2im`: fills each plane with its bias, then for each tap and map
+    /// row `add(src, line, tap)` adds map columns tap.lo..<tap.hi into line[ow * stride].
+    @inline(__always)
+    static func col2imByRows(_ cols: UnsafePointer<Float>, _ u: Unfolding, into image: UnsafeMutablePointer<Float>,
+                             bias: UnsafePointer<Float>?,
+                             add: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Unfolding.Tap) -> Void) {
+        let l = u.layout, mw = l.mapWidth, w = l.imageWidth, sh = l.geometry.stride.0
         u.forEachPlane { ch, imageOffset, columnOffset in
             let plane = image + imageOffset
             plane.update(repeating: bias?[ch] ?? 0, count: l.imageArea)
@@ -151,9 +181,7 @@ extension Kernels {
                 for (j, t) in u.columns.enumerated() {
                     let row = cols + columnOffset + u.tapRow(i, j)
                     for oh in r.lo..<r.hi {
-                        let src = row + oh * mw
-                        let line = plane + (oh * sh + r.offset) * w + t.offset
-                        for ow in t.lo..<t.hi { line[ow] += src[ow] }  // sw == 1
+                        add(row + oh * mw, plane + (oh * sh + r.offset) * w + t.offset, t)
                     }
                 }
             }
