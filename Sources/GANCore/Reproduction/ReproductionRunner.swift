@@ -107,12 +107,19 @@ public final class ReproductionRunner {
     }
 
     /// The latest checkpoint's step of a folder holding this recipe, nil for a fresh folder; an
-    /// error when the folder holds a different recipe (never overwritten).
+    /// error when the folder holds a different recipe (never overwritten). A folder written before
+    /// the schema gained keys holds the same recipe when resolving its file again (which fills in
+    /// the new keys' defaults) gives this one.
     func finishedStep(_ folder: RunFolder, recipe: Recipe) throws -> Int? {
         guard let text = try? String(contentsOf: folder.recipe, encoding: .utf8) else { return nil }
         // The first line names the recipe file's path, which differs between checkouts.
         func body(_ s: String) -> String { s.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n") }
-        guard body(text) == body(recipe.resolvedYAML) else {
+        let wanted = body(recipe.resolvedYAML)
+        func sameAfterResolving() -> Bool {
+            let stored = try? recipes.parse(text, file: folder.recipe.path, name: recipe.name)
+            return stored.map { body($0.resolvedYAML) == wanted } ?? false
+        }
+        guard body(text) == wanted || sameAfterResolving() else {
             throw ReproductionError.foreignFolder("\(folder.recipe.path) holds a different recipe than \(recipe.name) with these overrides; remove the folder or choose another --out")
         }
         return try CheckpointRotation(directory: folder.checkpoints, keep: 1_000_000).latest()?.step
