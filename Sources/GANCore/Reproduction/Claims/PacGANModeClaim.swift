@@ -67,7 +67,7 @@ public struct PacGANModeClaim: Claim {
     }
 
     /// The paper's whole Table 1: ring of 8 and grid of 25, packs 1-4, seeds 1-3, at the full
-    /// form's budget (24 runs, about 80 minutes of one core on a quiet machine, so not in `--all`).
+    /// form's budget (24 runs, about 85 minutes of one core on a quiet machine, so not in `--all`).
     /// Its fast form is pacgan-modes' (the same runs).
     public static let table: PacGANModeClaim = {
         var claim = PacGANModeClaim(name: "pacgan-modes-table",
