@@ -10,12 +10,13 @@ import GANTensor
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmark kernels and training steps (JSON lines).")
 
-    enum Model: String, ExpressibleByArgument, CaseIterable { case kernels, dcgan28, dcgan64, wgangp28, data, all }
+    enum Model: String, ExpressibleByArgument, CaseIterable { case kernels, dcgan28, dcgan64, wgangp28, pacgan2d, data, all }
 
-    @Option(help: "kernels, dcgan28, dcgan64, wgangp28, data or all.") var model: Model = .all
+    @Option(help: "kernels, dcgan28, dcgan64, wgangp28, pacgan2d (not in all), data or all.") var model: Model = .all
     @Option(help: "Timed steps per model (median reported).") var steps: Int = 30
     @Option(help: "Warm-up steps.") var warmup: Int = 3
-    @Option(help: "Batch size.") var batch: Int = 64
+    @Option(help: "Batch size (pacgan2d: default 100 packs x --pack).") var batch: Int?
+    @Option(help: "pacgan2d only: pack size.") var pack: Int = 2
     @Option(help: "BLAS threads (0: all cores).") var threads: Int = 0
     @Flag(help: "Also print a per-op profile (forward and backward time, calls, GFLOP/s) of each model's step.") var profile = false
     @Option(help: "dcgan28 only: 'fashion' also times the step on real Fashion-MNIST batches through the DataLoader.") var data: String?
@@ -32,19 +33,20 @@ struct BenchCommand: ParsableCommand {
             for m in models {
                 switch m {
                 case .kernels:
-                    for r in try KernelBench.all(batch: batch, repeats: 5) {
+                    for r in try KernelBench.all(batch: batch ?? 64, repeats: 5) {
                         emit(["model": "kernels", "name": r.name, "shape": r.shape, "median_s": r.seconds, "gflops": (r.gflops * 10).rounded() / 10])
                     }
-                case .dcgan28, .dcgan64, .wgangp28:
-                    emit(try ModelBench.trainingStep(m.rawValue, batch: batch, warmup: warmup, steps: steps))
+                case .dcgan28, .dcgan64, .wgangp28, .pacgan2d:
+                    let batch = self.batch ?? (m == .pacgan2d ? 100 * pack : 64)
+                    emit(try ModelBench.trainingStep(m.rawValue, batch: batch, pack: pack, warmup: warmup, steps: steps))
                     if m == .dcgan28, data != nil {
                         for r in try ModelBench.realData(batch: batch, warmup: warmup, steps: steps) { emit(r) }
                     }
                     if profile {
-                        for r in try ModelBench.profile(m.rawValue, batch: batch, warmup: warmup, steps: steps) { emit(r) }
+                        for r in try ModelBench.profile(m.rawValue, batch: batch, pack: pack, warmup: warmup, steps: steps) { emit(r) }
                     }
                 case .data:
-                    for r in try DataBench.run(batchSize: batch) { var j = r.json; j["model"] = "data"; emit(j) }
+                    for r in try DataBench.run(batchSize: batch ?? 64) { var j = r.json; j["model"] = "data"; emit(j) }
                 case .all: break
                 }
             }

@@ -8,15 +8,19 @@ import GANTensor
 /// that script does: a resident random batch in [-1, 1], warm-up steps, then the median of timed
 /// steps. DCGAN-28/64 use the dcgan variant's step (D then G, BCE with logits, Adam 2e-4 / 0.5);
 /// WGAN-GP-28 uses the wgan-gp variant (5 critic steps with the double-backward penalty).
+/// PacGAN-2D is the pacgan variant's 2-D step on the paper's MLPs (batch = packs x pack size, the
+/// recipes' 100 packs at pack 2 by default), points in [-4, 4]^2 like the grid's.
 enum ModelBench {
     /// A bench model's variant built from seed 0, and its resident batch.
-    static func setUp(_ model: String, batch: Int) throws -> (variant: any GANVariant, source: FixedBatchSource) {
+    static func setUp(_ model: String, batch: Int, pack: Int = 2) throws -> (variant: any GANVariant, source: FixedBatchSource) {
         let (variant, yaml, info): (String, String, DataInfo)
         switch model {
         case "dcgan28":
             (variant, yaml, info) = ("dcgan", "model: {preset: 28}", DataInfo(kind: .images, channels: 1, height: 28, width: 28))
         case "dcgan64":
             (variant, yaml, info) = ("dcgan", "model: {preset: 64}", DataInfo(kind: .images, channels: 3, height: 64, width: 64))
+        case "pacgan2d":
+            (variant, yaml, info) = ("pacgan", "model: {pack: \(pack)}", DataInfo(kind: .points, channels: 0, height: 0, width: 2))
         default:
             (variant, yaml, info) = ("wgan-gp", "train: {lr_g: 1.0e-4, lr_d: 1.0e-4, beta1: 0.0, beta2: 0.9}",
                                      DataInfo(kind: .images, channels: 1, height: 28, width: 28))
@@ -26,11 +30,15 @@ enum ModelBench {
         guard let type = Registry.variant(named: variant) else { throw TrainingError.invalid("no \(variant) variant") }
         let root = RandomGenerator(seed: 0)
         let v = try type.init(context: VariantContext(recipe: recipe, data: info, initRNG: root.fork("init"), rng: root.fork("train")))
-        return (v, FixedBatchSource(images: root.uniform([batch] + info.imageShape, low: -1, high: 1)))
+        let batchData = root.uniform([batch] + info.imageShape, low: -1, high: 1)
+        if info.kind == .points {
+            return (v, FixedBatchSource(Batch(tensors: ["point": batchData * 4], labels: nil, epoch: 0, index: 0)))
+        }
+        return (v, FixedBatchSource(images: batchData))
     }
 
-    static func trainingStep(_ model: String, batch: Int, warmup: Int, steps: Int) throws -> [String: Any] {
-        let (v, source) = try setUp(model, batch: batch)
+    static func trainingStep(_ model: String, batch: Int, pack: Int = 2, warmup: Int, steps: Int) throws -> [String: Any] {
+        let (v, source) = try setUp(model, batch: batch, pack: pack)
         return summary(model, batch: batch, times: try timedSteps(v, source, warmup: warmup, steps: steps))
     }
 
@@ -57,8 +65,8 @@ enum ModelBench {
     }
 
     /// Per-op profile over `steps` steps after warm-up: one JSON object per (op, pass), slowest first.
-    static func profile(_ model: String, batch: Int, warmup: Int, steps: Int) throws -> [[String: Any]] {
-        let (v, source) = try setUp(model, batch: batch)
+    static func profile(_ model: String, batch: Int, pack: Int = 2, warmup: Int, steps: Int) throws -> [[String: Any]] {
+        let (v, source) = try setUp(model, batch: batch, pack: pack)
         for s in 0..<warmup { _ = try v.trainStep(source, step: s + 1) }
         OpProfiler.start()
         let t0 = DispatchTime.now().uptimeNanoseconds

@@ -10,7 +10,7 @@ struct ReproduceCommand: ParsableCommand {
         commandName: "reproduce", abstract: "Run reproduction claims (train, evaluate, compare); PASS/FAIL table, JSON and Markdown.")
 
     @Argument(help: "Claim names (see --list).") var names: [String] = []
-    @Flag(help: "Run every claim.") var all = false
+    @Flag(help: "Run every claim but the opt-in ones (see --list).") var all = false
     @Flag(help: "List the claims with their statements and sources.") var list = false
     @Flag(help: "Each claim's fast form (small subset, few steps, loose thresholds).") var fast = false
     @Option(help: "Output folder: runs/<id>/ for the trainings (finished ones are reused), results.json, results.md.")
@@ -30,6 +30,9 @@ struct ReproduceCommand: ParsableCommand {
         try reportingErrors {
             if list {
                 for claim in ClaimCatalog.all { print("\(claim.name)\n  \(claim.statement)\n  source: \(claim.source)") }
+                for claim in ClaimCatalog.optIn {
+                    print("\(claim.name) (not in --all: run it by name)\n  \(claim.statement)\n  source: \(claim.source)")
+                }
                 return
             }
             let claims = all ? ClaimCatalog.all : try ClaimCatalog.claims(named: names)

@@ -11,6 +11,10 @@ final class ElementwiseOpsTests: XCTestCase {
         try assertGradients([a, b]) { x in try x[0] - x[1] }
         try assertGradients([a, b]) { x in try x[0] * x[1] }
         try assertGradients([a, b]) { x in try x[0] / x[1] }
+        // A bias along the last axis and a one-element vector take the row-vector add kernel.
+        let bias = rng.uniform([4], low: -1, high: 1), one = rng.uniform([1], low: -1, high: 1)
+        try assertGradients([a, bias]) { x in try x[0] + x[1] }
+        try assertGradients([a, one]) { x in try x[0] + x[1] }
         try assertGradients([a]) { x in -x[0] * 3 + 2 }
         try assertGradients([b]) { x in 2 / x[0] }
     }
@@ -19,6 +23,7 @@ final class ElementwiseOpsTests: XCTestCase {
         let a = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])
         let b = try Tensor([10, 20, 30], shape: [3])
         XCTAssertEqual(try (a + b).scalars, [11, 22, 33, 14, 25, 36])
+        XCTAssertEqual(try (a + Tensor([100], shape: [1])).scalars, [101, 102, 103, 104, 105, 106])
         let c = try Tensor([1, 2], shape: [2, 1])
         XCTAssertEqual(try (a * c).scalars, [1, 2, 3, 8, 10, 12])
     }

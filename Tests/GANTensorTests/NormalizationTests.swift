@@ -85,6 +85,25 @@ final class NormalizationTests: XCTestCase {
         try assertGradients([x4, bn.weight!, bn.bias!]) { try bn($0[0]) }
     }
 
+    /// [N, C] inputs take a row-major kernel path; [1, C, N] holds the same per-channel values in
+    /// the general layout and must give bit-identical outputs and gradients.
+    func testFullyConnectedBatchNormPathMatchesGeneralLayout() throws {
+        let x = rng.uniform([6, 5], low: -2, high: 2), w = rng.uniform([5], low: 0.5, high: 2)
+        let b = rng.uniform([5], low: -1, high: 1), g = rng.uniform([6, 5], low: -1, high: 1)
+        func run(_ input: Tensor, _ seed: Tensor) throws -> [[UInt32]] {
+            let (xs, ws, bs) = (input.detached().requiringGrad(), w.detached().requiringGrad(), b.detached().requiringGrad())
+            let y = try xs.batchNormTrain(weight: ws, bias: bs).output
+            let grads = try gradients(of: y, wrt: [xs, ws, bs], seed: seed)
+            return [y.scalars, grads[0].scalars, grads[1].scalars, grads[2].scalars].map { $0.map(\.bitPattern) }
+        }
+        func general(_ t: Tensor) throws -> Tensor { try t.permuted([1, 0]).reshaped([1, 5, 6]) }
+        let rows = try run(x, g), channels = try run(try general(x), try general(g))
+        XCTAssertEqual(try general(Tensor(rows[0].map(Float.init(bitPattern:)), shape: [6, 5])).scalars.map(\.bitPattern), channels[0])
+        XCTAssertEqual(try general(Tensor(rows[1].map(Float.init(bitPattern:)), shape: [6, 5])).scalars.map(\.bitPattern), channels[1])
+        XCTAssertEqual(rows[2], channels[2])
+        XCTAssertEqual(rows[3], channels[3])
+    }
+
     func testBatchNormSecondOrderGradients() throws {
         let bn = BatchNorm(2)
         try bn.weight!.assign(Tensor.given([1.3, -0.7], [2]))

@@ -40,6 +40,22 @@ final class ReduceAndMatmulTests: XCTestCase {
         try assertGradients([x]) { try $0[0].reshaped([4, -1]) }
     }
 
+    /// Max's backward scatters the gradient to the argmax; scatter and gather are each other's
+    /// backward, so max differentiates twice (the maxout shape: pieces on the last axis).
+    func testMaxSecondOrderAndFlatScatterGather() throws {
+        let x = rng.uniform([3, 4, 5], low: -1, high: 1)
+        try assertSecondOrderGradients([x], firstOrderWrt: [0]) { try $0[0].max(axes: [2]).tanh() * $0[0].sum(axes: [2]) }
+        let v = try Tensor([1, 2, 3, 4], shape: [4])
+        let scattered = v.scatteredFlat(to: [5, 0, 5, 2], shape: [2, 3])
+        XCTAssertEqual(scattered.scalars, [2, 0, 4, 0, 0, 4])  // repeated positions add up
+        XCTAssertEqual(scattered.gatheredFlat(at: [5, 2], shape: [2]).scalars, [4, 4])
+        let y = rng.uniform([2, 3], low: -1, high: 1)
+        try assertGradients([v]) { $0[0].scatteredFlat(to: [5, 0, 5, 2], shape: [2, 3]) }
+        try assertGradients([y]) { $0[0].gatheredFlat(at: [5, 0, 5], shape: [3]) }
+        try assertSecondOrderGradients([v], firstOrderWrt: [0]) { try $0[0].scatteredFlat(to: [5, 0, 5, 2], shape: [2, 3]).tanh() }
+        try assertSecondOrderGradients([y], firstOrderWrt: [0]) { try $0[0].gatheredFlat(at: [5, 0, 5], shape: [3]).tanh() }
+    }
+
     func testMatmulValuesAndGradients() throws {
         let a = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])
         let b = try Tensor([1, 0, 0, 1, 1, 1], shape: [3, 2])

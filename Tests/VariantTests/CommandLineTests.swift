@@ -62,7 +62,7 @@ final class CommandLineTests: XCTestCase {
         let out = temp("reproduce")
         let o = try run(["reproduce", "no-such-claim", "--out", out])
         XCTAssertEqual(o.status, 1)
-        XCTAssertEqual(o.stderr.split(separator: "\n"), ["gan: error: no claim named \"no-such-claim\"; available: dcgan-stable, conditioning, pacgan-modes, wgangp-critic-tracks-quality, determinism"])
+        XCTAssertEqual(o.stderr.split(separator: "\n"), ["gan: error: no claim named \"no-such-claim\"; available: dcgan-stable, conditioning, pacgan-modes, wgangp-critic-tracks-quality, determinism, pacgan-modes-table"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
         XCTAssertNotEqual(try run(["reproduce"]).status, 0)  // neither names nor --all
         let list = try run(["reproduce", "--list"])
@@ -71,6 +71,7 @@ final class CommandLineTests: XCTestCase {
         for claim in ["dcgan-stable", "conditioning", "wgangp-critic-tracks-quality"] {
             XCTAssertTrue(list.stdout.contains(claim + "\n"), list.stdout)
         }
+        XCTAssertTrue(list.stdout.contains("pacgan-modes-table (not in --all: run it by name)\n"), list.stdout)
         XCTAssertTrue(list.stdout.contains("source: Radford, Metz, Chintala 2016") && list.stdout.contains("source: Gulrajani"), list.stdout)
     }
 

@@ -117,6 +117,13 @@ final class ReproductionTests: XCTestCase {
         XCTAssertFalse(again.trained)
         XCTAssertEqual(try again.latestCheckpoint(), checkpoint)
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: checkpoint.path)[.modificationDate] as? Date, stamp)
+        // A folder written before the schema gained a key (here train.eval_samples, at its
+        // default) still holds the same recipe.
+        let saved = try String(contentsOf: first.folder.recipe, encoding: .utf8)
+        let older = saved.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("eval_samples:") }
+        XCTAssertEqual(older.count, saved.split(separator: "\n", omittingEmptySubsequences: false).count - 1)
+        try older.joined(separator: "\n").write(to: first.folder.recipe, atomically: true, encoding: .utf8)
+        XCTAssertFalse(try r.complete(spec).trained)
         // A longer target resumes the same run instead of starting over.
         var longer = spec
         longer.steps = 30
@@ -128,6 +135,13 @@ final class ReproductionTests: XCTestCase {
         var restated = longer
         restated.overrides.append("train.steps=12345")
         XCTAssertFalse(try r.complete(restated).trained)
+        // ...unless a linear learning-rate decay reads it.
+        var decaying = spec
+        decaying.id = "ring-linear"
+        decaying.overrides.append("train.lr_schedule=linear")
+        XCTAssertTrue(try r.complete(decaying).trained)
+        decaying.overrides.append("train.steps=777")
+        XCTAssertThrowsError(try r.complete(decaying)) { XCTAssertTrue("\($0)".contains("holds a different recipe"), "\($0)") }
         // Another recipe in the same folder is refused, never overwritten; so is a shorter target.
         var other = spec
         other.overrides.append("model.pack=4")
@@ -137,9 +151,20 @@ final class ReproductionTests: XCTestCase {
 
     func testUnknownClaimNameIsAClearError() throws {
         XCTAssertThrowsError(try ClaimCatalog.claims(named: ["determinism", "pacgan-mode"])) { error in
-            XCTAssertEqual("\(error)", "no claim named \"pacgan-mode\" (did you mean \"pacgan-modes\"?); available: dcgan-stable, conditioning, pacgan-modes, wgangp-critic-tracks-quality, determinism")
+            XCTAssertEqual("\(error)", "no claim named \"pacgan-mode\" (did you mean \"pacgan-modes\"?); available: dcgan-stable, conditioning, pacgan-modes, wgangp-critic-tracks-quality, determinism, pacgan-modes-table")
         }
         XCTAssertEqual(try ClaimCatalog.claims(named: ["determinism"]).map(\.name), ["determinism"])
+    }
+
+    /// The opt-in table claim runs by name only, and its grid runs are pacgan-modes' own folders.
+    func testPacGANTableIsOptInAndSharesRuns() throws {
+        XCTAssertFalse(ClaimCatalog.all.contains { $0.name == "pacgan-modes-table" })
+        let table = try XCTUnwrap(ClaimCatalog.claims(named: ["pacgan-modes-table"]).first)
+        let tableIDs = Set(table.runs(.full).map(\.id)), modesIDs = Set(PacGANModeClaim().runs(.full).map(\.id))
+        XCTAssertEqual(tableIDs.count, 2 * 4 * 3)
+        XCTAssertTrue(modesIDs.isSubset(of: tableIDs))
+        XCTAssertTrue(tableIDs.contains("pacgan-ring-pack3-seed2-full-10000"))
+        XCTAssertEqual(table.runs(.fast).map(\.id), PacGANModeClaim().runs(.fast).map(\.id))
     }
 
     /// A claim whose evaluation fails or throws fails alone; the report marks it and still holds the other.

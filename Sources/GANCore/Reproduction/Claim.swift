@@ -10,7 +10,8 @@ import GANMetrics
 ///    section), the `runs` it needs for each `ClaimForm` (recipe, overrides, seed, steps; give
 ///    every run an `id` that differs between the forms so fast and full runs never share a folder),
 ///    and `evaluate`, which reads the finished runs and returns a `ClaimVerdict` with its table.
-/// 2. Its instance in `ClaimCatalog.all` (the order of `--list` and `--all`).
+/// 2. Its instance in `ClaimCatalog.all` (the order of `--list` and `--all`), or in `optIn` when
+///    its full form alone would take `--all` past its hour.
 /// 3. A test in `Tests/GANCoreTests/` or `Tests/VariantTests/` that runs its fast form.
 /// The runner trains the runs (or reuses finished ones), calls `evaluate`, and writes the tables.
 public protocol Claim {

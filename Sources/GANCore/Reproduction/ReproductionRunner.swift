@@ -107,15 +107,17 @@ public final class ReproductionRunner {
     }
 
     /// The latest checkpoint's step of a folder holding this recipe, nil for a fresh folder; an
-    /// error when the folder holds a different recipe (never overwritten). The recipe's
-    /// description and its default train.steps do not count: the run's target comes from its
-    /// spec, and editing a recipe's default length or wording must not orphan finished runs.
+    /// error when the folder holds a different recipe (never overwritten). The stored recipe is
+    /// resolved again, so a folder written before the schema gained keys compares with their
+    /// defaults. The description does not count, nor the default train.steps unless a linear
+    /// learning-rate decay reads it: the run's target comes from its spec, and editing a recipe's
+    /// default length or wording must not orphan finished runs.
     func finishedStep(_ folder: RunFolder, recipe: Recipe) throws -> Int? {
         guard FileManager.default.fileExists(atPath: folder.recipe.path) else { return nil }
         func identity(_ r: Recipe) -> String {
             var r = r
             r.description = ""
-            r.train.set("steps", .int(0))
+            if r.train.string("lr_schedule") != "linear" { r.train.set("steps", .int(0)) }
             // The first line names the recipe file's path, which differs between checkouts.
             return r.resolvedYAML.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
         }

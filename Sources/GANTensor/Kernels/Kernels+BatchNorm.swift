@@ -31,6 +31,21 @@ extension Kernels {
     static func batchNormSums(_ layout: BatchNormLayout, _ c0: Int, _ c1: Int,
                             _ f: (Int, Int) -> (Double, Double)) -> [(Double, Double)] {
         var sums = [(Double, Double)](repeating: (0, 0), count: c1 - c0)
+        if layout.inner == 1 {
+            // [N, C] (fully connected layers): one value per (row, channel), added in the same
+            // order as below, but along rows so that the loop runs over contiguous channels.
+            sums.withUnsafeMutableBufferPointer { acc in
+                for o in 0..<layout.outer {
+                    let base = o * layout.channels
+                    for c in c0..<c1 {
+                        let (u, v) = f(base + c, c)
+                        acc[c - c0].0 += u
+                        acc[c - c0].1 += v
+                    }
+                }
+            }
+            return sums
+        }
         for o in 0..<layout.outer {
             for c in c0..<c1 {
                 let base = (o * layout.channels + c) * layout.inner, end = base + layout.inner
@@ -61,6 +76,17 @@ extension Kernels {
     @inline(__always)
     static func batchNormApply(_ layout: BatchNormLayout, _ c0: Int, _ c1: Int, _ x: UnsafePointer<Float>,
                               _ out: UnsafeMutablePointer<Float>, _ coefficients: (Int) -> (Float, Float)) {
+        if layout.inner == 1 {
+            // [N, C]: the per-channel coefficients once, then contiguous rows.
+            let coefficientPairs = (c0..<c1).map(coefficients)
+            coefficientPairs.withUnsafeBufferPointer { k in
+                for o in 0..<layout.outer {
+                    let base = o * layout.channels
+                    for c in c0..<c1 { out[base + c] = k[c - c0].0 * x[base + c] + k[c - c0].1 }
+                }
+            }
+            return
+        }
         for c in c0..<c1 {
             let (scale, shift) = coefficients(c)
             for o in 0..<layout.outer {
@@ -112,10 +138,25 @@ extension Kernels {
             }
             guard let dx else { return }
             // dx = a*g + b*x + k with per-channel a, b, k: one fused pass.
-            for c in c0..<c1 {
+            let coefficients = (c0..<c1).map { c -> (Float, Float, Float) in
                 let a = (weight?[c] ?? 1) * invstd[c]
                 let b = -a * invstd[c] * sumGXhat[c] / m
-                let k = -a * sumG[c] / m - b * mean[c]
+                return (a, b, -a * sumG[c] / m - b * mean[c])
+            }
+            if layout.inner == 1 {
+                coefficients.withUnsafeBufferPointer { abk in
+                    for o in 0..<layout.outer {
+                        let base = o * layout.channels
+                        for c in c0..<c1 {
+                            let (a, b, k) = abk[c - c0]
+                            dx[base + c] = a * g[base + c] + b * x[base + c] + k
+                        }
+                    }
+                }
+                return
+            }
+            for c in c0..<c1 {
+                let (a, b, k) = coefficients[c - c0]
                 for o in 0..<layout.outer {
                     let base = (o * layout.channels + c) * layout.inner
                     for i in base..<(base + layout.inner) { dx[i] = a * g[i] + b * x[i] + k }

@@ -37,6 +37,20 @@ public enum Kernels {
         return z
     }
 
+    /// x + v with v a vector along x's last axis (a bias), written out for the same reason.
+    public static func addRowVector(_ x: Tensor, _ v: Tensor) -> Tensor {
+        let z = Tensor(uninitialized: x.shape)
+        let n = v.count, rows = x.count / Swift.max(n, 1)
+        let xp = x.data, vp = v.data, zp = z.data
+        Parallel.forChunks(rows, grain: Swift.max(1, Parallel.grain / Swift.max(n, 1))) { s, e in
+            for r in s..<e {
+                let xr = xp + r * n, zr = zp + r * n
+                for i in 0..<n { zr[i] = xr[i] + vp[i] }
+            }
+        }
+        return z
+    }
+
     /// z = f(a, b) with NumPy broadcasting into `shape` (already validated by the caller).
     @inline(__always)
     public static func broadcastZip(_ a: Tensor, _ b: Tensor, into shape: [Int],

@@ -90,8 +90,12 @@ extension Kernels {
             for o in 0..<out.count {
                 let base = o * run
                 var best = xp[base], bestIndex = base
-                for i in (base + 1)..<(base + run) where xp[i] > best || (xp[i].isNaN && !best.isNaN) {
-                    best = xp[i]; bestIndex = i
+                // Selects instead of a branch: which piece wins is data, not a predictable pattern.
+                for i in (base + 1)..<(base + run) {
+                    let v = xp[i]
+                    let wins = v > best || (v.isNaN && !best.isNaN)
+                    best = wins ? v : best
+                    bestIndex = wins ? i : bestIndex
                 }
                 op[o] = best; arg[o] = bestIndex
             }

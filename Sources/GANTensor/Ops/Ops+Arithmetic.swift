@@ -10,7 +10,9 @@ extension Tensor {
 
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
         let shape = try broadcastShape(a, b, op: "add")
-        let out = a.shape == b.shape ? Kernels.add(a, b) : Kernels.broadcastZip(a, b, into: shape, +)
+        let out = a.shape == b.shape ? Kernels.add(a, b)
+            : b.rank == 1 && a.shape == shape ? Kernels.addRowVector(a, b)
+            : Kernels.broadcastZip(a, b, into: shape, +)
         return record(out, op: "add", inputs: [a, b]) { g, _, needs in
             [needs[0] ? try g.sumTo(a.shape) : nil, needs[1] ? try g.sumTo(b.shape) : nil]
         }

@@ -31,11 +31,8 @@ extension Tensor {
         let ax = try Shape.axes(axes ?? Array(0..<rank), rank: rank, op: "max")
         guard count > 0 else { throw TensorError.invalidShape(op: "max", shape: shape, reason: "empty tensor") }
         let (values, argmax) = Kernels.max(self, axes: ax)
-        let keptShape = values.shape
         let kept = Tensor.record(values, op: "max", inputs: [self]) { g, _, _ in
-            let mask = Tensor(zeros: self.shape)
-            for i in argmax { mask.data[i] = 1 }
-            return [try g.reshaped(keptShape).expanded(to: self.shape) * mask]
+            [g.scatteredFlat(to: argmax, shape: self.shape)]
         }
         return keepDims ? kept : try kept.reshaped(Tensor.dropping(ax, from: shape))
     }

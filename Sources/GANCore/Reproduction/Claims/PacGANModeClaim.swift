@@ -1,13 +1,14 @@
 import Foundation
 
-/// Claim 3 (Lin et al. 2018, Table 1): on the 2-D grid of 25 Gaussians, PacGAN2 captures more modes
-/// than the unpacked GAN (pack 1) with the same networks, data and budget (the full form; the fast
-/// form checks a coverage floor on the ring). Scored as the paper does: 2,500 samples per run, a
-/// sample is high quality within 3 standard deviations of its nearest mode, mean +- standard error
-/// over seeds.
+/// Claim 3 (Lin et al. 2018, Table 1): on the 2-D grid of 25 Gaussians, PacGAN2 and PacGAN4
+/// capture more modes than the unpacked GAN (pack 1) with the same networks, data and budget (the
+/// full form; the fast form checks a coverage floor on the ring). `PacGANModeClaim.table` is the
+/// paper's whole table (ring and grid, packs 1-4), opt-in because it takes over an hour here.
+/// Scored as the paper does: 2,500 samples per run, a sample is high quality within 3 standard
+/// deviations of its nearest mode, mean +- standard error over seeds.
 public struct PacGANModeClaim: Claim {
-    public let name = "pacgan-modes"
-    public let statement = "Packing the discriminator (PacGAN2) captures more modes of the 2-D grid than the same GAN unpacked, at the same budget."
+    public let name: String
+    public let statement: String
     public let source = "Lin, Khetan, Fanti, Oh 2018 (arXiv:1712.04086), Table 1"
 
     /// One form's budget: which mixtures and pack sizes, how many steps, which seeds.
@@ -18,9 +19,10 @@ public struct PacGANModeClaim: Claim {
         public var steps: Int?
         public var seeds: [UInt64]
         public var overrides: [String]
-        /// true: every packed model must capture strictly more modes (mean over seeds) than pack 1;
-        /// false: pack 1 is only shown (the fast form's weaker check). Either way every packed
-        /// model must capture at least `minimumModes` on average.
+        /// true: every packed model must capture strictly more modes (mean over seeds) than pack 1,
+        /// or every mode of the mixture when pack 1 does too; false: pack 1 is only shown (the fast
+        /// form's weaker check). Either way every packed model must capture at least
+        /// `minimumModes` on average.
         public var requireMoreModes: Bool
         public var minimumModes: Double
 
@@ -36,16 +38,17 @@ public struct PacGANModeClaim: Claim {
         }
     }
 
-    // Full form, measured here (docs/reproduction.md): the grid, packs 1 and 2, seeds 1-3,
-    // 10,000 steps of 100 packs at Adam lr 1e-3. The paper trains 400 epochs of 1,000 steps at lr
-    // 1e-4 (400,000 steps); at 1e-4 nothing here has sharpened onto the modes after 6,000 steps
-    // (under 2% high-quality samples), so the budget is compressed by a 10x learning rate (one
-    // grid series at 1e-3: GAN 10/18/16 modes at 6,000/9,000/12,000 steps against PacGAN2
-    // 16/20/20; at 3e-3 both stayed noisy). The ring and packs 3-4 are left out to fit the
-    // suite's time (pack m costs m generator passes of 100 samples a step).
-    public var full = Plan(recipes: ["pacgan-grid"], packs: [1, 2], steps: 10000, seeds: [1, 2, 3],
-                           overrides: ["train.lr_g=1e-3", "train.lr_d=1e-3", "train.sample_every=100000",
-                                       "train.checkpoint_every=2500", "train.log_every=1000"])
+    // The full forms' training, measured here (docs/reproduction.md): 10,000 steps of 100 packs at
+    // Adam lr 1e-3, seeds 1-3. The paper trains 400 epochs of 1,000 steps at lr 1e-4 (400,000
+    // steps); at 1e-4 nothing here has sharpened onto the modes after 6,000 steps (under 2%
+    // high-quality samples), so the budget is compressed by a 10x learning rate (one grid series
+    // at 1e-3: GAN 10/18/16 modes at 6,000/9,000/12,000 steps against PacGAN2 16/20/20; at 3e-3
+    // both stayed noisy).
+    static let fullOverrides = ["train.lr_g=1e-3", "train.lr_d=1e-3", "train.sample_every=100000",
+                                "train.checkpoint_every=2500", "train.log_every=1000"]
+    // pacgan-modes: the grid, packs 1, 2 and 4 (pack m runs the generator on m x 100 points a
+    // step, so pack 3 and the ring would take the suite past its hour).
+    public var full = Plan(recipes: ["pacgan-grid"], packs: [1, 2, 4], steps: 10000, seeds: [1, 2, 3], overrides: fullOverrides)
     // Fast form, a weaker check: ring, 2,000 steps at the recipe's lr 1e-3. Nothing has converged
     // there (measured with this step: GAN 6,7 modes at 2-12% high quality, PacGAN2 6,6 at 7-21%;
     // before, with alternating updates and 100 samples a step at lr 1e-4: GAN 8,8, PacGAN2 8,7),
@@ -58,7 +61,26 @@ public struct PacGANModeClaim: Claim {
     public var samples = 2500
     public let sampleSeed: UInt64 = 2018
 
-    public init() {}
+    public init() {
+        name = "pacgan-modes"
+        statement = "Packing the discriminator (PacGAN2, PacGAN4) captures more modes of the 2-D grid than the same GAN unpacked, at the same budget."
+    }
+
+    /// The paper's whole Table 1: ring of 8 and grid of 25, packs 1-4, seeds 1-3, at the full
+    /// form's budget (24 runs, about 85 minutes of one core on a quiet machine, so not in `--all`).
+    /// Its fast form is pacgan-modes' (the same runs).
+    public static let table: PacGANModeClaim = {
+        var claim = PacGANModeClaim(name: "pacgan-modes-table",
+                                    statement: "On the ring of 8 and the grid of 25 Gaussians, every pack size 2-4 captures more modes than the same GAN unpacked (or all of them), at the same budget (the paper's Table 1).")
+        claim.full = Plan(recipes: ["pacgan-ring", "pacgan-grid"], packs: [1, 2, 3, 4], steps: 10000, seeds: [1, 2, 3],
+                          overrides: fullOverrides)
+        return claim
+    }()
+
+    init(name: String, statement: String) {
+        self.name = name
+        self.statement = statement
+    }
 
     /// The paper's Table 1 (modes, high-quality %, reverse KL) by recipe and pack size.
     static let paper: [String: [Int: (Double, Double, Double)]] = [
@@ -87,7 +109,7 @@ public struct PacGANModeClaim: Claim {
         let p = plan(form)
         var rows: [[String]] = [], numbers: [String: Double] = [:], failures: [String] = [], wins: [String] = []
         for recipe in p.recipes {
-            var meanModes: [Int: Double] = [:]
+            var meanModes: [Int: Double] = [:], modesTotal = 0
             for pack in p.packs {
                 let scores = try p.seeds.map { seed in
                     try MixtureScoring.score(try runs[spec(recipe, pack, seed, form).id].open(), count: samples, seed: sampleSeed)
@@ -96,6 +118,7 @@ public struct PacGANModeClaim: Claim {
                 let quality = MeanError(scores.map { 100 * $0.highQualityFraction })
                 let kl = MeanError(scores.map(\.reverseKL))
                 meanModes[pack] = modes.mean
+                modesTotal = scores.first?.counts.count ?? 0
                 let key = "\(recipe).pack\(pack)"
                 numbers[key + ".modes"] = modes.mean
                 numbers[key + ".modes_se"] = modes.error
@@ -109,7 +132,8 @@ public struct PacGANModeClaim: Claim {
             for pack in p.packs where pack > 1 {
                 let packed = meanModes[pack]!
                 let what = "\(recipe) PacGAN\(pack) \(String(format: "%.1f", packed)) vs GAN \(String(format: "%.1f", plain))"
-                let met = packed >= p.minimumModes && (!p.requireMoreModes || packed > plain)
+                let saturated = packed == Double(modesTotal) && plain <= packed  // nothing left to capture
+                let met = packed >= p.minimumModes && (!p.requireMoreModes || packed > plain || saturated)
                 if met { wins.append(what) } else { failures.append(what) }
             }
         }
