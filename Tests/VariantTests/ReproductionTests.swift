@@ -53,6 +53,7 @@ final class ReproductionTests: XCTestCase {
         // The independent critic separates the first checkpoint's samples more than the last's.
         XCTAssertLessThan(try XCTUnwrap(v.numbers["estimate_final"]), try XCTUnwrap(v.numbers["estimate_first"]))
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(v.numbers["spearman_estimate_fid"]), 0.5)
+        XCTAssertNoThrow(try JSONEncoder().encode(v))  // results.json must be writable (no NaN)
     }
 
     func testDeterminismClaimFastFormPasses() throws {

@@ -87,13 +87,16 @@ public struct WGANGPCriticClaim: Claim {
         let first = evaluations[0], last = evaluations[evaluations.count - 1]
         return ClaimVerdict(
             passed: passed,
-            summary: String(format: "Spearman %.2f between an independent critic's estimate and the feature-FID over %d checkpoints (%.3g -> %.3g; FID %.3g -> %.3g; training loss's own Spearman from its peak %.2f); %d batch norms in the critic",
-                            rho, evaluations.count, first.independent, last.independent, first.fid, last.fid, rhoTraining, batchNorms),
+            summary: String(format: "Spearman %.2f between an independent critic's estimate and the feature-FID over %d checkpoints (%.3g -> %.3g; FID %.3g -> %.3g; training loss's own Spearman from its peak ",
+                            rho, evaluations.count, first.independent, last.independent, first.fid, last.fid)
+                + (rhoTraining.isNaN ? "n/a" : String(format: "%.2f", rhoTraining)) + "); \(batchNorms) batch norms in the critic",
             columns: ["evaluation", "independent critic's estimate (\(p.criticSteps) updates, \(p.heldOut) held-out)", "negative critic loss in training (mean since previous)",
                       "FID (Fashion-MNIST classifier features)"],
             rows: rows,
-            numbers: ["spearman_estimate_fid": rho, "spearman_training_loss_fid": rhoTraining, "evaluations": Double(evaluations.count),
+            // JSON has no NaN: the training loss's correlation is left out when its peak came too late.
+            numbers: (rhoTraining.isNaN ? [:] : ["spearman_training_loss_fid": rhoTraining]).merging([
+                      "spearman_estimate_fid": rho, "evaluations": Double(evaluations.count),
                       "critic_batch_norms": Double(batchNorms), "fid_first": first.fid, "fid_final": last.fid,
-                      "estimate_first": first.independent, "estimate_final": last.independent])
+                      "estimate_first": first.independent, "estimate_final": last.independent]) { a, _ in a })
     }
 }
