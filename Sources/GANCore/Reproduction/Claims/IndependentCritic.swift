@@ -16,33 +16,19 @@ import GANTensor
 /// rose 9.0 -> 19.8 over the first 3 checkpoints while the FID fell, Spearman -0.24).
 struct IndependentCritic {
     /// Critic updates against the frozen generator before the estimate is read.
-    var steps: Int
-    /// Real test images and generated samples the estimate averages over.
-    var heldOut: Int
+    let steps: Int
     /// Seeds the critic's initial weights, its noise, the batches' order and the latents.
-    var seed: UInt64
+    let seed: UInt64
+    private let recipe: Recipe
+    /// The run's training set, and the first `heldOut` test images: loaded once for all checkpoints.
+    private let train: any Dataset
+    private let realSamples: Tensor
 
-    func estimate(_ opened: RunLoader.Opened) throws -> Double {
-        guard let variant = opened.variant as? any WassersteinCritic else {
-            throw TrainingError.invalid("\(opened.checkpoint.path): variant \(opened.recipe.variant) has no Wasserstein critic")
-        }
-        guard let nz = variant.latentDimension else { throw TrainingError.invalid("\(opened.recipe.variant): no latent") }
-        let recipe = opened.recipe
-        // A second instance of the variant supplies the fresh critic weights; the checkpoint's
-        // critic optimizer state was not loaded (weights only), so the optimizer starts fresh too.
-        let root = RandomGenerator(seed: seed)
-        let fresh = try type(of: variant).init(context: VariantContext(recipe: recipe, data: opened.data,
-                                                                       initRNG: root.fork("init"), rng: root.fork("unused")))
-        for ((_, mine), (_, initial)) in zip(variant.criticNetwork.namedParameters(), fresh.criticNetwork.namedParameters()) {
-            try mine.assign(initial)
-        }
-
-        let train = try DataFactory.make(recipe.data, seed: recipe.seed).dataset
-        let batches = try DataLoader(dataset: train, batchSize: recipe.train.int("batch_size"), shuffle: true, dropLast: true,
-                                     seed: seed, prefetch: 2, workers: recipe.data.int("workers"))
-        defer { batches.close() }
-        for _ in 0..<steps { _ = try variant.criticStep(real: batches.next().samples()) }
-
+    init(recipe: Recipe, steps: Int, heldOut: Int, seed: UInt64) throws {
+        self.recipe = recipe
+        self.steps = steps
+        self.seed = seed
+        train = try DataFactory.make(recipe.data, seed: recipe.seed).dataset
         var testOptions = recipe.data
         testOptions.set("split", .string("test"))
         testOptions.set("limit", .null)
@@ -52,8 +38,29 @@ struct IndependentCritic {
         }
         let real = try DataLoader(dataset: test, batchSize: heldOut, shuffle: false, dropLast: true, seed: 0)
         defer { real.close() }
-        let realSamples = try real.next().samples()
-        let fakeSamples = try variant.generate(GeneratorInput(latents: root.fork("latents").normal([heldOut, nz])))
+        realSamples = try real.next().samples()
+    }
+
+    func estimate(_ opened: RunLoader.Opened) throws -> Double {
+        guard let variant = opened.variant as? any WassersteinCritic else {
+            throw TrainingError.invalid("\(opened.checkpoint.path): variant \(opened.recipe.variant) has no Wasserstein critic")
+        }
+        guard let nz = variant.latentDimension else { throw TrainingError.invalid("\(opened.recipe.variant): no latent") }
+        // A second instance of the variant supplies the fresh critic weights; the checkpoint's
+        // critic optimizer state was not loaded (weights only), so the optimizer starts fresh too.
+        let root = RandomGenerator(seed: seed)
+        let fresh = try type(of: variant).init(context: VariantContext(recipe: recipe, data: opened.data,
+                                                                       initRNG: root.fork("init"), rng: root.fork("unused")))
+        for ((_, mine), (_, initial)) in zip(variant.criticNetwork.namedParameters(), fresh.criticNetwork.namedParameters()) {
+            try mine.assign(initial)
+        }
+        // The same batches in the same order for every checkpoint.
+        let batches = try DataLoader(dataset: train, batchSize: recipe.train.int("batch_size"), shuffle: true, dropLast: true,
+                                     seed: seed, prefetch: 2, workers: recipe.data.int("workers"))
+        defer { batches.close() }
+        for _ in 0..<steps { _ = try variant.criticStep(real: batches.next().samples()) }
+
+        let fakeSamples = try variant.generate(GeneratorInput(latents: root.fork("latents").normal([realSamples.shape[0], nz])))
         return try withoutGrad { try meanScore(variant.criticNetwork, realSamples) - meanScore(variant.criticNetwork, fakeSamples) }
     }
 

@@ -56,7 +56,7 @@ public struct WGANGPCriticClaim: Claim {
         let p = plan(form)
         let run = try runs[self.runs(form)[0].id]
         let losses = try run.logged("loss_d")
-        let critic = IndependentCritic(steps: p.criticSteps, heldOut: p.heldOut, seed: 7)
+        let critic = try IndependentCritic(recipe: run.recipe, steps: p.criticSteps, heldOut: p.heldOut, seed: 7)
         var evaluations: [Evaluation] = []
         var previous = 0
         for (step, fid) in try run.fidTrajectory(minimum: p.minPoints) {
