@@ -54,6 +54,36 @@ final class ThreadingAndCacheTests: XCTestCase {
         XCTAssertEqual(outside, Parallel.cores)
     }
 
+    /// Work handed to libdispatch's workers runs at the caller's nice value (libdispatch alone
+    /// would run it at its QoS priority, so `nice -n 19 gan train` still took both cores).
+    func testWorkersRunAtTheCallersNiceValue() {
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        let lock = NSLock()
+        var nices: [Int32] = [], onOtherThread = 0
+        let done = expectation(description: "niced caller")
+        let caller = Thread {
+            _ = setpriority(which, 0, 7)  // only this thread: Linux priorities are per thread
+            let me = pthread_self()
+            func record() {
+                usleep(20_000)  // overlap the chunks so libdispatch hands them to its workers
+                lock.lock()
+                nices.append(getpriority(which, 0))
+                if pthread_equal(pthread_self(), me) == 0 { onOtherThread += 1 }
+                lock.unlock()
+            }
+            Parallel.forWorkers(3) { _ in record() }
+            Parallel.forChunks(1 << 20, grain: 1) { _, _ in record() }
+            done.fulfill()
+        }
+        caller.start()
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(nices.count, 3 + Parallel.cores)
+        XCTAssertGreaterThan(onOtherThread, 0, "no chunk ran on a worker thread")
+        XCTAssertEqual(Set(nices), [7])
+        // Back to this thread's value for the tests that follow (a privileged lowering; best effort).
+        Parallel.forWorkers(Parallel.cores) { _ in usleep(20_000) }
+    }
+
     func testBufferCacheReusesFreedBuffersOfTheSameSize() {
         let count = BufferCache.smallest * 3 + 5
         var first: UnsafeMutablePointer<Float>?

@@ -15,7 +15,9 @@ public enum Parallel {
             return
         }
         let size = (count + chunks - 1) / chunks
+        let nice = threadNice()
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            adoptNice(nice)
             let start = c * size
             let end = min(count, start + size)
             if start < end { body(start, end) }
@@ -29,13 +31,30 @@ public enum Parallel {
     /// may split its own work as usual.
     public static func forWorkers(_ count: Int, _ body: (Int) -> Void) {
         guard count > 1 else { return body(0) }
+        let nice = threadNice()
         DispatchQueue.concurrentPerform(iterations: count) { w in
+            adoptNice(nice)
             let outer = pthread_getspecific(workerKey)
             pthread_setspecific(workerKey, UnsafeRawPointer(bitPattern: 1))
             defer { pthread_setspecific(workerKey, outer) }
             body(w)
         }
     }
+
+    /// libdispatch runs its worker threads at the priority of their QoS class (nice 0, some at -4),
+    /// not at the nice value of the thread that hands them work: under `nice -n 19 gan train` the
+    /// workers still took both cores from foreground jobs. Each worker takes the caller's nice
+    /// value for the work it runs (lowering a worker's nice needs privileges; if refused, the
+    /// worker keeps the higher, gentler value). Two syscalls per chunk, next to chunks of at least
+    /// `grain` elements.
+    static func threadNice() -> Int32 { getpriority(priorityWhich, 0) }
+
+    static func adoptNice(_ nice: Int32) {
+        if getpriority(priorityWhich, 0) != nice { _ = setpriority(priorityWhich, 0, nice) }
+    }
+
+    // On Linux the "process" priority of id 0 is the calling thread's own.
+    private static let priorityWhich = __priority_which_t(PRIO_PROCESS.rawValue)
 
     /// Whether the calling thread is running a `forWorkers` worker.
     static var isInsideWorker: Bool { pthread_getspecific(workerKey) != nil }
