@@ -58,43 +58,48 @@ GK_INLINE GK_TARGET_AVX512 float tree512(__m512 x) {
    lane still takes its positions in the order of CKernels.h. */
 #define GK_CHUNK 512
 
-/* The walk shared by the vector versions: segment by segment, chunk by chunk, every block of
-   outputs (BLOCK x BLOCK, then the remainders one row or one column wide) through
-   TILE(p, lanes, s, q0, q1, i, j, rows, cols). */
+/* The walk shared by the vector versions: chunk by chunk (segments [s0, s1), positions [q0, q1)
+   of each), every block of outputs (BLOCK x BLOCK, then the remainders one row or one column
+   wide) through TILE(p, lanes, s0, s1, q0, q1, i, j, rows, cols). */
 #define LONG_REDUCTION_WALK(TILE, BLOCK)                                                             \
     const long padded = (p->length + 15) / 16 * 16;                                                  \
-    for (long s = 0; s < p->segments; s++)                                                           \
+    /* Short segments go several to a chunk, long ones are cut into chunks. */                       \
+    const long per_chunk = padded >= GK_CHUNK || padded == 0 ? 1 : GK_CHUNK / padded;                \
+    for (long s0 = 0; s0 < p->segments; s0 += per_chunk)                                             \
         for (long q0 = 0; q0 < padded; q0 += GK_CHUNK) {                                             \
+            const long s1 = s0 + per_chunk < p->segments ? s0 + per_chunk : p->segments;            \
             const long q1 = q0 + GK_CHUNK < padded ? q0 + GK_CHUNK : padded;                         \
             long i = 0;                                                                              \
             for (; i <= p->m - (BLOCK); i += (BLOCK)) {                                              \
                 long j = 0;                                                                          \
-                for (; j <= p->n - (BLOCK); j += (BLOCK)) TILE(p, lanes, s, q0, q1, i, j, BLOCK, BLOCK); \
-                for (; j < p->n; j++) TILE(p, lanes, s, q0, q1, i, j, BLOCK, 1);                     \
+                for (; j <= p->n - (BLOCK); j += (BLOCK)) TILE(p, lanes, s0, s1, q0, q1, i, j, BLOCK, BLOCK); \
+                for (; j < p->n; j++) TILE(p, lanes, s0, s1, q0, q1, i, j, BLOCK, 1);                \
             }                                                                                        \
             for (; i < p->m; i++) {                                                                  \
                 long j = 0;                                                                          \
-                for (; j <= p->n - (BLOCK); j += (BLOCK)) TILE(p, lanes, s, q0, q1, i, j, 1, BLOCK); \
-                for (; j < p->n; j++) TILE(p, lanes, s, q0, q1, i, j, 1, 1);                         \
+                for (; j <= p->n - (BLOCK); j += (BLOCK)) TILE(p, lanes, s0, s1, q0, q1, i, j, 1, BLOCK); \
+                for (; j < p->n; j++) TILE(p, lanes, s0, s1, q0, q1, i, j, 1, 1);                    \
             }                                                                                        \
         }
 
-/* Positions [q0, q1) of segment s (q1 - q0 a multiple of 16; beyond `length` reads zeros) for a
-   rows x cols block of outputs starting at (i, j). */
-GK_INLINE GK_TARGET_AVX512 void tile512(const gk_long_reduction *p, float *lanes, long s, long q0, long q1, long i, long j,
-                                        const int rows, const int cols) {
+/* Positions [q0, q1) of segments [s0, s1) (q1 - q0 a multiple of 16; beyond `length` reads
+   zeros) for a rows x cols block of outputs starting at (i, j). */
+GK_INLINE GK_TARGET_AVX512 void tile512(const gk_long_reduction *p, float *lanes, long s0, long s1, long q0, long q1,
+                                        long i, long j, const int rows, const int cols) {
     const long lda = p->lda, ldb = p->ldb, length = p->length, n = p->n;
     __m512 acc[4][4];
     for (int r = 0; r < rows; r++)
         for (int t = 0; t < cols; t++) acc[r][t] = _mm512_loadu_ps(lanes + ((i + r) * n + j + t) * GK_LANES);
-    const float *a = p->a + s * p->a_stride + i * lda, *b = p->b + s * p->b_stride + j * ldb;
-    for (long q = q0; q < q1; q += 16) {
-        const __mmask16 mask = q + 16 <= length ? 0xFFFF : (__mmask16)((1u << (length - q)) - 1);
-        __m512 av[4], bv[4];
-        for (int r = 0; r < rows; r++) av[r] = _mm512_maskz_loadu_ps(mask, a + r * lda + q);
-        for (int t = 0; t < cols; t++) bv[t] = _mm512_maskz_loadu_ps(mask, b + t * ldb + q);
-        for (int r = 0; r < rows; r++)
-            for (int t = 0; t < cols; t++) acc[r][t] = _mm512_fmadd_ps(av[r], bv[t], acc[r][t]);
+    for (long s = s0; s < s1; s++) {
+        const float *a = p->a + s * p->a_stride + i * lda, *b = p->b + s * p->b_stride + j * ldb;
+        for (long q = q0; q < q1; q += 16) {
+            const __mmask16 mask = q + 16 <= length ? 0xFFFF : (__mmask16)((1u << (length - q)) - 1);
+            __m512 av[4], bv[4];
+            for (int r = 0; r < rows; r++) av[r] = _mm512_maskz_loadu_ps(mask, a + r * lda + q);
+            for (int t = 0; t < cols; t++) bv[t] = _mm512_maskz_loadu_ps(mask, b + t * ldb + q);
+            for (int r = 0; r < rows; r++)
+                for (int t = 0; t < cols; t++) acc[r][t] = _mm512_fmadd_ps(av[r], bv[t], acc[r][t]);
+        }
     }
     for (int r = 0; r < rows; r++)
         for (int t = 0; t < cols; t++) _mm512_storeu_ps(lanes + ((i + r) * n + j + t) * GK_LANES, acc[r][t]);
@@ -114,8 +119,8 @@ GK_INLINE GK_TARGET_AVX2 __m256 load_masked(const float *x, long count) {
 }
 
 /* Lanes 0-7 in one register, 8-15 in a second: rows x cols outputs, two accumulators each. */
-GK_INLINE GK_TARGET_AVX2 void tile256(const gk_long_reduction *p, float *lanes, long s, long q0, long q1, long i, long j,
-                                      const int rows, const int cols) {
+GK_INLINE GK_TARGET_AVX2 void tile256(const gk_long_reduction *p, float *lanes, long s0, long s1, long q0, long q1,
+                                      long i, long j, const int rows, const int cols) {
     const long lda = p->lda, ldb = p->ldb, length = p->length, n = p->n;
     __m256 lo[2][2], hi[2][2];
     for (int r = 0; r < rows; r++)
@@ -123,18 +128,20 @@ GK_INLINE GK_TARGET_AVX2 void tile256(const gk_long_reduction *p, float *lanes, 
             lo[r][t] = _mm256_loadu_ps(lanes + ((i + r) * n + j + t) * GK_LANES);
             hi[r][t] = _mm256_loadu_ps(lanes + ((i + r) * n + j + t) * GK_LANES + 8);
         }
-    const float *a = p->a + s * p->a_stride + i * lda, *b = p->b + s * p->b_stride + j * ldb;
-    for (long q = q0; q < q1; q += 16) {
-        const long left = length - q;
-        __m256 av[2], bv[2];
-        for (int r = 0; r < rows; r++) av[r] = load_masked(a + r * lda + q, left);
-        for (int t = 0; t < cols; t++) bv[t] = load_masked(b + t * ldb + q, left);
-        for (int r = 0; r < rows; r++)
-            for (int t = 0; t < cols; t++) lo[r][t] = _mm256_fmadd_ps(av[r], bv[t], lo[r][t]);
-        for (int r = 0; r < rows; r++) av[r] = load_masked(a + r * lda + q + 8, left - 8);
-        for (int t = 0; t < cols; t++) bv[t] = load_masked(b + t * ldb + q + 8, left - 8);
-        for (int r = 0; r < rows; r++)
-            for (int t = 0; t < cols; t++) hi[r][t] = _mm256_fmadd_ps(av[r], bv[t], hi[r][t]);
+    for (long s = s0; s < s1; s++) {
+        const float *a = p->a + s * p->a_stride + i * lda, *b = p->b + s * p->b_stride + j * ldb;
+        for (long q = q0; q < q1; q += 16) {
+            const long left = length - q;
+            __m256 av[2], bv[2];
+            for (int r = 0; r < rows; r++) av[r] = load_masked(a + r * lda + q, left);
+            for (int t = 0; t < cols; t++) bv[t] = load_masked(b + t * ldb + q, left);
+            for (int r = 0; r < rows; r++)
+                for (int t = 0; t < cols; t++) lo[r][t] = _mm256_fmadd_ps(av[r], bv[t], lo[r][t]);
+            for (int r = 0; r < rows; r++) av[r] = load_masked(a + r * lda + q + 8, left - 8);
+            for (int t = 0; t < cols; t++) bv[t] = load_masked(b + t * ldb + q + 8, left - 8);
+            for (int r = 0; r < rows; r++)
+                for (int t = 0; t < cols; t++) hi[r][t] = _mm256_fmadd_ps(av[r], bv[t], hi[r][t]);
+        }
     }
     for (int r = 0; r < rows; r++)
         for (int t = 0; t < cols; t++) {

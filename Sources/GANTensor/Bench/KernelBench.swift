@@ -86,6 +86,7 @@ public enum KernelBench {
         for c in dcgan28 + dcgan64 {
             let reference = sgemm(size: 1024, repeats: repeats)
             records.append(reference)
+            Kernels.thinConvolutions = true
             for thin in c.isThin(batch: batch) ? [true, false] : [true] {
                 Kernels.thinConvolutions = thin
                 for var r in try convolution(c, batch: batch, repeats: repeats) {
