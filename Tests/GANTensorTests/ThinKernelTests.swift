@@ -130,11 +130,13 @@ final class ThinKernelTests: XCTestCase {
 
     func testDCGANEdgeLayersAreThinAndTheOthersAreNot() {
         let g = Conv2dGeometry(stride: 2, padding: 1)
-        // D.conv1 of DCGAN-28 and -64; G's last layer (image side 1 or 3 channels, map side 128 or 64).
+        // D.conv1 of DCGAN-28 and -64 (DCGAN-64's G.convT5 has the same layout: image side 3
+        // channels, map side 64); DCGAN-28's G.convT2 (image side 1 channel, map side 128).
         XCTAssertTrue(layout(x: [64, 1, 28, 28], w: [64, 1, 4, 4], map: (14, 14), g).isThin)
         XCTAssertTrue(layout(x: [64, 3, 64, 64], w: [64, 3, 4, 4], map: (32, 32), g).isThin)
         XCTAssertTrue(layout(x: [64, 1, 28, 28], w: [128, 1, 4, 4], map: (14, 14), g).isThin)
-        XCTAssertTrue(layout(x: [64, 3, 64, 64], w: [64, 3, 4, 4], map: (32, 32), g).isThin)
+        XCTAssertTrue(KernelBench.dcgan64.last!.isThin(batch: 64), "G.convT5")
+        XCTAssertFalse(KernelBench.dcgan64[1].isThin(batch: 64), "D.conv2")
         // 64 or more channels on the image side: the column matrix is 1024 rows, gemm's case.
         XCTAssertFalse(layout(x: [64, 64, 32, 32], w: [128, 64, 4, 4], map: (16, 16), g).isThin)
         XCTAssertFalse(layout(x: [64, 64, 14, 14], w: [128, 64, 4, 4], map: (7, 7), g).isThin)
