@@ -15,7 +15,10 @@ var targets: [Target] = [
         path: "Sources/CImageCodecs",
         linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
     ),
-    .target(name: "GANTensor", dependencies: ["CBLAS"], swiftSettings: engineSettings),
+    // Products with one thin side for the 1- and 3-channel convolutions, in C so the AVX2 and
+    // AVX-512 versions can be chosen at run time while the package builds for baseline x86-64.
+    .target(name: "CKernels", path: "Sources/CKernels"),
+    .target(name: "GANTensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: engineSettings),
     .target(name: "GANData", dependencies: ["GANTensor", "CImageCodecs"], swiftSettings: engineSettings),
     .target(name: "GANMetrics", dependencies: ["GANTensor", "GANData"], path: "Sources/GANMetrics",
             swiftSettings: engineSettings),

@@ -28,13 +28,17 @@ struct BenchCommand: ParsableCommand {
             }
             if threads > 0 { BLASInfo.setThreads(threads) }
             emit(["model": "environment", "blas_core": BLASInfo.coreName, "blas_config": BLASInfo.config,
+                  "thin_layer_kernels": ThinKernels.level.description,
                   "threads": threads > 0 ? threads : Parallel.cores, "warning": BLASInfo.coreTypeWarning ?? ""])
             let models: [Model] = model == .all ? [.kernels, .dcgan28, .dcgan64, .wgangp28, .data] : [model]
             for m in models {
                 switch m {
                 case .kernels:
                     for r in try KernelBench.all(batch: batch ?? 64, repeats: 5) {
-                        emit(["model": "kernels", "name": r.name, "shape": r.shape, "median_s": r.seconds, "gflops": (r.gflops * 10).rounded() / 10])
+                        var line: [String: Any] = ["model": "kernels", "name": r.name, "shape": r.shape, "median_s": r.seconds,
+                                                   "gflops": (r.gflops * 10).rounded() / 10]
+                        if let share = r.sgemmShare { line["sgemm_share"] = (share * 1000).rounded() / 1000 }
+                        emit(line)
                     }
                 case .dcgan28, .dcgan64, .wgangp28, .pacgan2d:
                     let batch = self.batch ?? (m == .pacgan2d ? 100 * pack : 64)

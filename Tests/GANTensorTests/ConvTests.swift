@@ -47,15 +47,18 @@ final class ConvTests: XCTestCase {
 
     /// Runs `body` with the whole batch in one group and with one sample per group, each on one
     /// thread (one worker, the gemm split by stripes) and on three (the batch shared by up to
-    /// three workers, uneven shares included).
+    /// three workers, uneven shares included), with thin layers on `ThinKernels` and on gemm.
     func withEveryKernelPath(_ body: () throws -> Void) rethrows {
         let budget = Kernels.convColumnBudget, threads = BLASInfo.threads
-        defer { Kernels.convColumnBudget = budget; BLASInfo.setThreads(threads) }
+        defer { Kernels.convColumnBudget = budget; BLASInfo.setThreads(threads); Kernels.thinConvolutions = true }
         for t in [1, 3] {
             BLASInfo.setThreads(t)
             for columns in [budget, 1] {
                 Kernels.convColumnBudget = columns
-                try body()
+                for thin in [true, false] {
+                    Kernels.thinConvolutions = thin
+                    try body()
+                }
             }
         }
     }

@@ -6,12 +6,15 @@ public struct BenchRecord: Codable, Sendable, Equatable {
     public var shape: String
     public var seconds: Double
     public var gflops: Double
+    /// The rate as a share of the sgemm rate measured just before it (conv layers only).
+    public var sgemmShare: Double?
 
-    public init(name: String, shape: String, seconds: Double, gflops: Double) {
+    public init(name: String, shape: String, seconds: Double, gflops: Double, sgemmShare: Double? = nil) {
         self.name = name
         self.shape = shape
         self.seconds = seconds
         self.gflops = gflops
+        self.sgemmShare = sgemmShare
     }
 }
 
@@ -38,6 +41,18 @@ public enum KernelBench {
             self.padding = padding
             self.inputSize = inputSize
         }
+
+        /// Whether the layer runs on `ThinKernels` (`ConvLayout.isThin`; a transposed layer's
+        /// image side is its output).
+        func isThin(batch: Int) -> Bool {
+            let g = Conv2dGeometry(stride: stride, padding: padding)
+            let side = transposed ? g.transposedOutputSize(input: (inputSize, inputSize), kernel: (kernel, kernel))
+                                  : (inputSize, inputSize)
+            let map = transposed ? (inputSize, inputSize) : g.convOutputSize(input: side, kernel: (kernel, kernel))
+            return ConvLayout(batch: batch, imageChannels: transposed ? outChannels : inChannels, imageHeight: side.0,
+                              imageWidth: side.1, mapChannels: transposed ? inChannels : outChannels, mapHeight: map.0,
+                              mapWidth: map.1, kernelHeight: kernel, kernelWidth: kernel, geometry: g).isThin
+        }
     }
 
     /// DCGAN on 28x28: D's two convolutions and G's two transposed convolutions.
@@ -61,10 +76,26 @@ public enum KernelBench {
         ConvCase("dcgan64.G.convT5", transposed: true, 64, 3, inputSize: 32),
     ]
 
-    /// Every benchmark: sgemm, then forward and backward of each DCGAN-28 and DCGAN-64 layer.
+    /// Every benchmark: forward and backward of each DCGAN-28 and DCGAN-64 layer, each preceded by
+    /// sgemm so its share of the sgemm rate compares two rates of the same few seconds (the load
+    /// of a shared machine changes within a run). Thin layers are timed on `ThinKernels` and again
+    /// on the im2col + gemm path (names ending ".gemm_path"), so the two compare in the same run.
     public static func all(batch: Int = 64, repeats: Int = 5) throws -> [BenchRecord] {
-        var records = [sgemm(size: 1024, repeats: repeats)]
-        for c in dcgan28 + dcgan64 { records += try convolution(c, batch: batch, repeats: repeats) }
+        var records: [BenchRecord] = []
+        defer { Kernels.thinConvolutions = true }
+        for c in dcgan28 + dcgan64 {
+            let reference = sgemm(size: 1024, repeats: repeats)
+            records.append(reference)
+            Kernels.thinConvolutions = true
+            for thin in c.isThin(batch: batch) ? [true, false] : [true] {
+                Kernels.thinConvolutions = thin
+                for var r in try convolution(c, batch: batch, repeats: repeats) {
+                    if !thin { r.name += ".gemm_path" }
+                    r.sgemmShare = reference.gflops > 0 ? r.gflops / reference.gflops : nil
+                    records.append(r)
+                }
+            }
+        }
         return records
     }
 

@@ -15,6 +15,7 @@
 /// A layer whose kernel covers the whole unpadded image at a single map position (DCGAN's first
 /// generator layer, 1x1 -> 4x4, and last critic layer) is a fully connected layer: its column
 /// matrix is the image itself, so it skips im2col/col2im and runs as one plain gemm.
+/// Thin layers (`ConvLayout.isThin`) run their products through `ThinKernels` instead of gemm.
 extension Kernels {
     /// Largest column matrix or transposed map (floats) one worker holds at once; its share of
     /// the batch is split into groups below it. 8 MB each keeps both workers' columns inside a
@@ -27,6 +28,10 @@ extension Kernels {
         let y = Tensor(uninitialized: [l.batch, l.mapChannels, l.mapHeight, l.mapWidth])
         if l.isDense {
             denseForward(x, w, transposeWeight: true, bias: bias, into: y)
+            return y
+        }
+        if l.isThin {
+            thinConv2dForward(x, w, bias: bias, l, into: y)
             return y
         }
         forEachGroup(l) { group, cols, wide in
@@ -46,6 +51,10 @@ extension Kernels {
         let y = Tensor(uninitialized: [l.batch, l.imageChannels, l.imageHeight, l.imageWidth])
         if l.isDense {
             denseForward(x, w, transposeWeight: false, bias: bias, into: y)
+            return y
+        }
+        if l.isThin {
+            thinConvTranspose2dForward(x, w, bias: bias, l, into: y)
             return y
         }
         forEachGroup(l) { group, cols, wide in
@@ -73,14 +82,18 @@ extension Kernels {
         // Worker 0 sums into dw, worker w > 0 into partial row w - 1.
         let workers = l.workers, size = dw.count
         let partials = workers > 1 ? Tensor(uninitialized: [workers - 1, size]) : nil
-        forEachGroup(l) { group, cols, wide in
-            let n0 = group.firstSample, ld = group.samples * l.mapArea
-            im2col(x.data + n0 * l.imageChannels * l.imageArea, samples: group.samples, l, into: cols)
-            samplesToColumns(gy.data + n0 * l.mapChannels * l.mapArea, samples: group.samples, channels: l.mapChannels,
-                             area: l.mapArea, into: wide)
-            let sum = group.worker == 0 ? dw.data : partials!.data + (group.worker - 1) * size
-            gemm(transA: false, transB: true, m: l.mapChannels, n: l.columnRows, k: ld, a: wide, lda: ld,
-                 b: cols, ldb: ld, beta: group.isWorkersFirst ? 0 : 1, c: sum, ldc: l.columnRows)
+        let sums = { (worker: Int) in worker == 0 ? dw.data : partials!.data + (worker - 1) * size }
+        if l.isThin {
+            thinWeightGradient(image: x, map: gy, l, sums: sums)
+        } else {
+            forEachGroup(l) { group, cols, wide in
+                let n0 = group.firstSample, ld = group.samples * l.mapArea
+                im2col(x.data + n0 * l.imageChannels * l.imageArea, samples: group.samples, l, into: cols)
+                samplesToColumns(gy.data + n0 * l.mapChannels * l.mapArea, samples: group.samples,
+                                 channels: l.mapChannels, area: l.mapArea, into: wide)
+                gemm(transA: false, transB: true, m: l.mapChannels, n: l.columnRows, k: ld, a: wide, lda: ld,
+                     b: cols, ldb: ld, beta: group.isWorkersFirst ? 0 : 1, c: sums(group.worker), ldc: l.columnRows)
+            }
         }
         if let partials {
             let d = dw.data, p = partials.data
@@ -115,8 +128,8 @@ extension Kernels {
     /// contiguous share of the samples in order, with its thread's scratch buffers sized for the
     /// largest group: columns [Ci*kh*kw, samples*mapArea] and the map transposed to
     /// [Cm, samples*mapArea].
-    private static func forEachGroup(_ l: ConvLayout,
-                                     _ body: (ConvGroup, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+    static func forEachGroup(_ l: ConvLayout,
+                             _ body: (ConvGroup, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
         let size = l.samplesPerGroup, workers = l.workers
         Parallel.forWorkers(workers) { worker in
             let first = l.batch * worker / workers, end = l.batch * (worker + 1) / workers

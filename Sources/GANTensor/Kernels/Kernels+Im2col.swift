@@ -27,10 +27,13 @@ struct ConvLayout {
     /// Samples unfolded together: enough for one wide gemm, capped so the column matrix and the
     /// transposed map each stay within `Kernels.convColumnBudget` floats (a whole DCGAN-64 batch
     /// would take 64 MB and more), and at most one worker's share.
+    /// Thin layers (`isThin`) hold only the column matrix, within `Kernels.thinColumnBudget`.
     var samplesPerGroup: Int {
-        let perSample = Swift.max(1, Swift.max(columnRows, mapChannels) * mapArea)
+        let thin = isThin
+        let perSample = Swift.max(1, (thin ? columnRows : Swift.max(columnRows, mapChannels)) * mapArea)
+        let budget = thin ? Swift.min(Kernels.convColumnBudget, Kernels.thinColumnBudget) : Kernels.convColumnBudget
         let share = (batch + workers - 1) / workers
-        return Swift.max(1, Swift.min(share, Kernels.convColumnBudget / perSample))
+        return Swift.max(1, Swift.min(share, budget / perSample))
     }
 }
 
