@@ -1,5 +1,6 @@
 import Foundation
 import GANCore
+import GANTensor
 
 /// `gan reproduce --jobs N`: trains the claims' runs N at a time, each in a child `gan reproduce
 /// ... --run ID` process, before the claims are evaluated (which then reuses them). Processes,
@@ -13,7 +14,9 @@ enum ReproduceJobs {
         guard jobs > 1, queue.count > 1 else { return }
         let lock = NSLock()
         var next = 0, failures: [String] = []
-        DispatchQueue.concurrentPerform(iterations: min(jobs, queue.count)) { _ in
+        // Linux children inherit the spawning thread's nice value: a niced `gan reproduce` must not
+        // start its trainings from libdispatch threads at nice 0.
+        Parallel.perform(iterations: min(jobs, queue.count)) { _ in
             while true {
                 lock.lock()
                 let i = next

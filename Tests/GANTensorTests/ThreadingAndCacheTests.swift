@@ -73,14 +73,43 @@ final class ThreadingAndCacheTests: XCTestCase {
             }
             Parallel.forWorkers(3) { _ in record() }
             Parallel.forChunks(1 << 20, grain: 1) { _, _ in record() }
+            Parallel.perform(iterations: 3) { _ in record() }
             done.fulfill()
         }
         caller.start()
         wait(for: [done], timeout: 30)
-        XCTAssertEqual(nices.count, 3 + Parallel.cores)
+        XCTAssertEqual(nices.count, 3 + Parallel.cores + 3)
         XCTAssertGreaterThan(onOtherThread, 0, "no chunk ran on a worker thread")
         XCTAssertEqual(Set(nices), [7])
         // Back to this thread's value for the tests that follow (a privileged lowering; best effort).
+        Parallel.forWorkers(Parallel.cores) { _ in usleep(20_000) }
+    }
+
+    // `gan reproduce --jobs` starts its trainings from `Parallel.perform`: a child process must run
+    // at the nice value of the thread that asked for the work, not at libdispatch's nice 0.
+    func testChildProcessesStartedFromWorkersInheritTheCallersNiceValue() throws {
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        let lock = NSLock()
+        var reported: [String] = []
+        let done = expectation(description: "niced caller")
+        let caller = Thread {
+            _ = setpriority(which, 0, 9)
+            Parallel.perform(iterations: 2) { _ in
+                let child = Process(), out = Pipe()
+                child.executableURL = URL(fileURLWithPath: "/usr/bin/nice")  // prints its nice value
+                child.standardOutput = out
+                guard (try? child.run()) != nil else { return }
+                child.waitUntilExit()
+                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                lock.lock()
+                reported.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                lock.unlock()
+            }
+            done.fulfill()
+        }
+        caller.start()
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(reported, ["9", "9"])
         Parallel.forWorkers(Parallel.cores) { _ in usleep(20_000) }
     }
 

@@ -27,7 +27,7 @@ extension Kernels {
         }
         let stripe = ((length + parts - 1) / parts + unit - 1) / unit * unit
         let count = (length + stripe - 1) / stripe
-        DispatchQueue.concurrentPerform(iterations: count) { p in
+        Parallel.perform(iterations: count) { p in
             let start = p * stripe, size = Swift.min(stripe, length - start)
             if byRows {
                 let ap = transA ? a + start : a + start * lda

@@ -15,9 +15,7 @@ public enum Parallel {
             return
         }
         let size = (count + chunks - 1) / chunks
-        let nice = threadNice()
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            adoptNice(nice)
+        perform(iterations: chunks) { c in
             let start = c * size
             let end = min(count, start + size)
             if start < end { body(start, end) }
@@ -31,13 +29,21 @@ public enum Parallel {
     /// may split its own work as usual.
     public static func forWorkers(_ count: Int, _ body: (Int) -> Void) {
         guard count > 1 else { return body(0) }
-        let nice = threadNice()
-        DispatchQueue.concurrentPerform(iterations: count) { w in
-            adoptNice(nice)
+        perform(iterations: count) { w in
             let outer = pthread_getspecific(workerKey)
             pthread_setspecific(workerKey, UnsafeRawPointer(bitPattern: 1))
             defer { pthread_setspecific(workerKey, outer) }
             body(w)
+        }
+    }
+
+    /// `DispatchQueue.concurrentPerform`, each iteration at the calling thread's nice value (below);
+    /// also what child processes started from an iteration inherit.
+    public static func perform(iterations: Int, _ body: (Int) -> Void) {
+        let nice = threadNice()
+        DispatchQueue.concurrentPerform(iterations: iterations) { i in
+            adoptNice(nice)
+            body(i)
         }
     }
 
