@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import GANCore
 import GANMetrics
+import GANTensor
 import GANRegistry
 
 /// `gan reproduce`'s machinery: the fast forms of the claims, reuse of finished runs, the report's
@@ -32,8 +33,34 @@ final class ReproductionTests: XCTestCase {
         let v = try fastVerdict(DCGANStabilityClaim())
         XCTAssertTrue(v.passed, v.summary)
         XCTAssertLessThan(try XCTUnwrap(v.numbers["fid_final"]), try XCTUnwrap(v.numbers["fid_first"]))
-        XCTAssertLessThan(try XCTUnwrap(v.numbers["interpolation_worst_jump"]), 3)
+        // An even walk has median jump 1; a memorising generator's paths jump once (8 with 9 frames).
+        XCTAssertLessThan(try XCTUnwrap(v.numbers["interpolation_median_jump"]), 2)
         XCTAssertEqual(v.rows.filter { $0[0].hasPrefix("FID (Fashion-MNIST classifier features) at step") }.count, 6)
+    }
+
+    /// The smoothness limits of both forms on made-up paths: a memorising generator (each path a hard
+    /// switch between two images) fails them, an even walk passes, and the tail limit tolerates a few
+    /// abrupt paths (5%) but not a fifth of them.
+    func testDCGANSmoothnessLimitsRejectAMemorisingGenerator() throws {
+        let rng = RandomGenerator(seed: 7)
+        func paths(_ count: Int, abrupt: Int) throws -> LatentPathSmoothness {
+            var frames: [Float] = []
+            for k in 0..<count {
+                let ends = rng.uniform([2, 64], low: -1, high: 1).scalars
+                for i in 0..<9 {
+                    let t = Float(i) / 8, w: Float = k < abrupt ? (t < 0.4 ? 0 : 1) : t
+                    frames += (0..<64).map { ends[$0] + w * (ends[64 + $0] - ends[$0]) }
+                }
+            }
+            return try LatentPathSmoothness(frames: Tensor(frames, shape: [count * 9, 1, 8, 8]), framesPerPath: 9)
+        }
+        for limits in [DCGANStabilityClaim().full.smoothness, DCGANStabilityClaim().fast.smoothness] {
+            let n = limits.pairs
+            XCTAssertFalse(limits.passes(limits.measure(try paths(n, abrupt: n))), "memorising generator")
+            XCTAssertTrue(limits.passes(limits.measure(try paths(n, abrupt: 0))), "even walks")
+            XCTAssertTrue(limits.passes(limits.measure(try paths(n, abrupt: n / 20))), "a few abrupt paths")
+            XCTAssertFalse(limits.passes(limits.measure(try paths(n, abrupt: n / 5))), "a fifth abrupt")
+        }
     }
 
     func testConditioningClaimFastForm() throws {

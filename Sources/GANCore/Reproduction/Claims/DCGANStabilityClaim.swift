@@ -7,9 +7,11 @@ import GANTensor
 /// Fashion-MNIST run: the feature-FID of the trainer's periodic evaluations (same latents each
 /// time) must fall over training (Spearman rank correlation with the step at most
 /// -`minFallCorrelation`, last value at most `maxFinalOverFirst` of the first) and end below
-/// `fidThreshold`; along linear paths between pairs of latents, no step between consecutive
-/// frames may be much larger than the others (`maxJumpOverMean`) or than a fixed fraction of the
-/// distance between the endpoints (`maxStepOverEndpoints`; 1/(frames-1) would be a uniform walk).
+/// `fidThreshold`; along straight paths between pairs of latents, the samples must change evenly
+/// (`LatentPathSmoothness`), judged on the median path and on the `tail` quantile of paths: a
+/// few paths that cross between garment classes change faster than the rest, while a memorising
+/// generator jumps on most paths. (The first form judged the worst of 8 paths, an extreme of a
+/// small sample that moved from 0.31 to 0.37 between two runs of the same recipe.)
 public struct DCGANStabilityClaim: Claim {
     public let name = "dcgan-stable"
     public let statement = "DCGAN trains stably on Fashion-MNIST (the feature-FID falls over training and ends low), and interpolating between latents changes samples smoothly."
@@ -24,24 +26,52 @@ public struct DCGANStabilityClaim: Claim {
         public var fidThreshold: Double?
         public var maxFinalOverFirst: Double
         public var minFallCorrelation: Double
+        public var smoothness: SmoothnessLimits
+    }
+
+    /// Limits on the paths' `jump` (largest frame change / mean change; an even walk gives 1, a single
+    /// jump frames-1) and `step` (largest frame change / endpoint change; an even straight walk gives
+    /// 1/(frames-1), a single jump 1), for the median path and the `tail` quantile of paths.
+    public struct SmoothnessLimits: Sendable {
         public var pairs: Int
         public var frames: Int
-        public var maxJumpOverMean: Double
-        public var maxStepOverEndpoints: Double
+        public var tail: Double
+        public var medianJump: Double
+        public var tailJump: Double
+        public var medianStep: Double
+        public var tailStep: Double
+
+        public struct Measured: Sendable {
+            public var medianJump, tailJump, medianStep, tailStep: Double
+        }
+
+        public func measure(_ s: LatentPathSmoothness) -> Measured {
+            Measured(medianJump: s.quantile(0.5, \.jump), tailJump: s.quantile(tail, \.jump),
+                     medianStep: s.quantile(0.5, \.step), tailStep: s.quantile(tail, \.step))
+        }
+
+        public func passes(_ m: Measured) -> Bool {
+            m.medianJump <= medianJump && m.tailJump <= tailJump && m.medianStep <= medianStep && m.tailStep <= tailStep
+        }
     }
 
     // Full form: the recipe's networks and batch, 2,000 steps (about 10 minutes at 3.5 steps/s),
     // FID every 200 steps on 1,000 samples. fidThreshold: 1.25 x the final FID of the full run
     // measured here (seed 1: 589 at step 200 falling every time to 177 at step 2,000), so a
     // regression of a quarter fails while seed noise should not (one seed measured).
+    // Smoothness on 128 paths of 9 frames (one batch of 1,152 samples), limits about 1.2 x what two
+    // full runs of the recipe measured (at two commits of 2 Dec 2026 whose last bits differ): median jump 1.43 / 1.43, 90% 1.84 / 1.79;
+    // median step 0.289 / 0.293, 90% 0.377 / 0.366.
     public var full = Plan(overrides: [], steps: 2000, evalEvery: 200, evalSamples: 1000, fidThreshold: 220,
-                           maxFinalOverFirst: 0.5, minFallCorrelation: 0.6, pairs: 8, frames: 9,
-                           maxJumpOverMean: 2.5, maxStepOverEndpoints: 0.35)
+                           maxFinalOverFirst: 0.5, minFallCorrelation: 0.6,
+                           smoothness: SmoothnessLimits(pairs: 128, frames: 9, tail: 0.9, medianJump: 1.75, tailJump: 2.25,
+                                                        medianStep: 0.35, tailStep: 0.45))
     // Fast form: narrow networks on 2,048 images, 240 steps; the same shape of test, looser.
     public var fast = Plan(overrides: ["data.limit=2048", "model.ngf=16", "model.ndf=16", "train.batch_size=32"],
                            steps: 240, evalEvery: 40, evalSamples: 300, fidThreshold: nil,
-                           maxFinalOverFirst: 0.8, minFallCorrelation: 0.5, pairs: 8, frames: 9,
-                           maxJumpOverMean: 3, maxStepOverEndpoints: 0.5)
+                           maxFinalOverFirst: 0.8, minFallCorrelation: 0.5,
+                           smoothness: SmoothnessLimits(pairs: 32, frames: 9, tail: 0.9, medianJump: 2, tailJump: 3,
+                                                        medianStep: 0.4, tailStep: 0.55))
     public let sampleSeed: UInt64 = 2016
 
     public init() {}
@@ -60,32 +90,37 @@ public struct DCGANStabilityClaim: Claim {
         let fids = try run.fidTrajectory(minimum: 3)
         let first = fids[0].value, last = fids[fids.count - 1].value
         let rho = try Correlation.spearman(fids.map { Double($0.step) }, fids.map(\.value))
-        let smooth = try interpolation(run.open().variant, p)
-
+        let limits = p.smoothness
+        let smooth = try interpolation(run.open().variant, limits)
+        let measured = limits.measure(smooth)
         let falls = rho <= -p.minFallCorrelation && last <= p.maxFinalOverFirst * first
         let low = p.fidThreshold.map { last <= $0 } ?? true
-        let even = smooth.worstJump <= p.maxJumpOverMean && smooth.worstStep <= p.maxStepOverEndpoints
+        let even = limits.passes(measured)
         func f(_ v: Double) -> String { String(format: "%.3g", v) }
+        let tail = "\(Int((limits.tail * 100).rounded()))% of paths"
+        let paths = "\(limits.pairs) paths of \(limits.frames) frames"
         var rows = fids.map { ["FID (Fashion-MNIST classifier features) at step \($0.step)", f($0.value), ""] }
         rows.append(["Spearman(step, FID)", f(rho), "<= \(f(-p.minFallCorrelation))"])
         rows.append(["final / first FID", f(last / first), "<= \(f(p.maxFinalOverFirst))"])
         rows.append(["final FID", f(last), p.fidThreshold.map { "<= \(f($0))" } ?? "(no absolute threshold in this form)"])
-        rows.append(["largest frame step / mean frame step (worst of \(p.pairs) paths, \(p.frames) frames)", f(smooth.worstJump), "<= \(f(p.maxJumpOverMean))"])
-        rows.append(["largest frame step / endpoint distance (worst path; uniform walk: \(f(1 / Double(p.frames - 1))))", f(smooth.worstStep), "<= \(f(p.maxStepOverEndpoints))"])
+        rows.append(["largest / mean frame change, median path (\(paths); even walk 1, one jump \(limits.frames - 1))", f(measured.medianJump), "<= \(f(limits.medianJump))"])
+        rows.append(["largest / mean frame change, \(tail) at or below", f(measured.tailJump), "<= \(f(limits.tailJump))"])
+        rows.append(["largest frame change / endpoint change, median path (even walk \(f(1 / Double(limits.frames - 1))), one jump 1)", f(measured.medianStep), "<= \(f(limits.medianStep))"])
+        rows.append(["largest frame change / endpoint change, \(tail) at or below", f(measured.tailStep), "<= \(f(limits.tailStep))"])
         return ClaimVerdict(
             passed: falls && low && even,
-            summary: String(format: "FID %.3g -> %.3g over %d steps (Spearman %.2f)%@; interpolation worst jump %.2f x mean step, %.2f of endpoints",
+            summary: String(format: "FID %.3g -> %.3g over %d steps (Spearman %.2f)%@; interpolation: the median path's largest frame change is %.2f x its mean change and %.2f x its endpoints' change (%@ at or below %.2f, %.2f)",
                             first, last, p.steps, rho, p.fidThreshold.map { String(format: ", threshold %.3g", $0) } ?? "",
-                            smooth.worstJump, smooth.worstStep),
+                            measured.medianJump, measured.medianStep, tail, measured.tailJump, measured.tailStep),
             columns: ["measure", "here", "required"], rows: rows,
             numbers: ["fid_first": first, "fid_final": last, "spearman_step_fid": rho,
-                      "interpolation_worst_jump": smooth.worstJump, "interpolation_worst_step": smooth.worstStep])
+                      "interpolation_median_jump": measured.medianJump, "interpolation_tail_jump": measured.tailJump,
+                      "interpolation_median_step": measured.medianStep, "interpolation_tail_step": measured.tailStep])
     }
 
-    /// Frames along straight lines between `pairs` pairs of latents, generated in one batch;
-    /// per path, the root-mean-square pixel change between consecutive frames, compared with its
-    /// mean (evenness) and with the change between the endpoints (smoothness).
-    func interpolation(_ variant: any GANVariant, _ p: Plan) throws -> (worstJump: Double, worstStep: Double) {
+    /// Frames along straight lines between `pairs` pairs of latents, generated in one batch, and
+    /// their smoothness per path.
+    func interpolation(_ variant: any GANVariant, _ p: SmoothnessLimits) throws -> LatentPathSmoothness {
         guard let nz = variant.latentDimension else { throw TrainingError.invalid("dcgan-stable: the generator has no latent") }
         let ends = RandomGenerator(seed: sampleSeed).normal([2 * p.pairs, nz]).scalars
         var latents: [Float] = []
@@ -94,20 +129,6 @@ public struct DCGANStabilityClaim: Claim {
             for i in 0..<p.frames { latents += LatentPath.lerp(a, b, Float(i) / Float(p.frames - 1)) }
         }
         let images = try variant.generate(GeneratorInput(latents: Tensor(latents, shape: [p.pairs * p.frames, nz])))
-        let size = images.count / images.shape[0], x = images.data
-        func distance(_ i: Int, _ j: Int) -> Double {
-            var sum = 0.0
-            for e in 0..<size { let d = Double(x[i * size + e] - x[j * size + e]); sum += d * d }
-            return (sum / Double(size)).squareRoot()
-        }
-        var worstJump = 0.0, worstStep = 0.0
-        for k in 0..<p.pairs {
-            let base = k * p.frames
-            let steps = (0..<(p.frames - 1)).map { distance(base + $0, base + $0 + 1) }
-            let mean = steps.reduce(0, +) / Double(steps.count), ends = distance(base, base + p.frames - 1)
-            worstJump = Swift.max(worstJump, steps.max()! / Swift.max(mean, 1e-12))
-            worstStep = Swift.max(worstStep, steps.max()! / Swift.max(ends, 1e-12))
-        }
-        return (worstJump, worstStep)
+        return try LatentPathSmoothness(frames: images, framesPerPath: p.frames)
     }
 }
