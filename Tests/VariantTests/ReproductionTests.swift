@@ -93,6 +93,9 @@ final class ReproductionTests: XCTestCase {
         XCTAssertEqual(v.numbers["identical_twice"], files)
         XCTAssertEqual(v.numbers["identical_resumed"], files)
         XCTAssertLessThan(try XCTUnwrap(v.numbers["identical_other_seed"]), files)
+        // Four runs of 150 steps (one stopped and resumed): their own training time, summed.
+        XCTAssertGreaterThan(try XCTUnwrap(results[0].trainingSeconds), 0)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(results[0].trainingSeconds), results[0].seconds)
     }
 
     /// The PacGAN claim's evaluation end to end on a tiny budget (too short for packing to show,
@@ -232,7 +235,9 @@ final class ReproductionTests: XCTestCase {
         XCTAssertEqual(decoded.results[0].verdict.numbers["a"], 1)
         let md = try String(contentsOf: written[1], encoding: .utf8)
         XCTAssertTrue(md.hasPrefix("Date: \(report.date); commit: abc123; machine: test machine."), md)
-        XCTAssertTrue(md.contains("| claim | form | verdict | summary | time (s) |\n| --- | --- | --- | --- | --- |\n"), md)
+        XCTAssertTrue(md.contains("| claim | form | verdict | summary | training (s) | evaluation (s) |\n| --- | --- | --- | --- | --- | --- |\n"), md)
+        XCTAssertTrue(md.contains("| good | fast | PASS | x\\|y true | 0 | 0 |"), md)  // no runs to train
+        XCTAssertTrue(md.contains("| broken | fast | FAIL | error: run not available: gone | 0 | ? |"), md)  // evaluation failed
         XCTAssertTrue(md.contains("| bad | fast | FAIL | x\\|y false |"), md)
         XCTAssertTrue(md.contains("### good (fast form)\n\nscripted good Source: test.\n\n| a | b |\n| --- | --- |\n| 1 | 2\\|3 |\n"), md)
     }

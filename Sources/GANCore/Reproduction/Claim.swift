@@ -133,6 +133,11 @@ public struct CompletedRun {
         }
     }
 
+    /// Wall time the run spent training up to its latest checkpoint (across stops and resumes).
+    public func trainingSeconds() throws -> Double {
+        try Checkpointer.readState(latestCheckpoint()).elapsedSeconds
+    }
+
     /// The latest checkpoint's folder.
     public func latestCheckpoint() throws -> URL {
         guard let latest = try CheckpointRotation(directory: folder.checkpoints, keep: 1_000_000).latest() else {

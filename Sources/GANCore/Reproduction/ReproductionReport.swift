@@ -41,8 +41,10 @@ public struct ReproductionReport: Codable, Equatable, Sendable {
 
     public var markdown: String {
         var out = "Date: \(date); commit: \(commit); machine: \(machine).\n\n"
-        out += Self.markdownTable(["claim", "form", "verdict", "summary", "time (s)"], results.map {
-            [$0.name, $0.form.rawValue, $0.verdict.passed ? "PASS" : "FAIL", $0.verdict.summary, String(format: "%.0f", $0.seconds)]
+        func seconds(_ s: Double?) -> String { s.map { String(format: "%.0f", $0) } ?? "?" }
+        out += Self.markdownTable(["claim", "form", "verdict", "summary", "training (s)", "evaluation (s)"], results.map {
+            [$0.name, $0.form.rawValue, $0.verdict.passed ? "PASS" : "FAIL", $0.verdict.summary,
+             seconds($0.trainingSeconds), seconds($0.evaluationSeconds)]
         })
         for r in results {
             out += "\n### \(r.name) (\(r.form.rawValue) form)\n\n\(r.statement) Source: \(r.source).\n\n"

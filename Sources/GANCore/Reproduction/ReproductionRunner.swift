@@ -43,19 +43,23 @@ public final class ReproductionRunner {
             let clock = Date()
             log("reproduce: \(claim.name) (\(form.rawValue)): \(claim.statement)")
             let verdict: ClaimVerdict
-            var ids: [String] = []
+            var ids: [String] = [], training: Double?, evaluation: Double?
             do {
                 let done = try claim.runs(form).map { spec -> CompletedRun in
                     ids.append(spec.id)
                     return try complete(spec)
                 }
+                training = try? done.map { try $0.trainingSeconds() }.reduce(0, +)
+                let scoring = Date()
                 verdict = try claim.evaluate(CompletedRuns(done, featureEvaluator: featureEvaluator), form: form)
+                evaluation = Date().timeIntervalSince(scoring)
             } catch {
                 verdict = ClaimVerdict(passed: false, summary: "error: \(error)", columns: [], rows: [])
             }
             log("reproduce: \(claim.name): \(verdict.passed ? "PASS" : "FAIL"): \(verdict.summary)")
             return ClaimResult(name: claim.name, statement: claim.statement, source: claim.source, form: form,
-                               verdict: verdict, runs: ids, seconds: Date().timeIntervalSince(clock))
+                               verdict: verdict, runs: ids, seconds: Date().timeIntervalSince(clock),
+                               trainingSeconds: training, evaluationSeconds: evaluation)
         }
     }
 
@@ -137,5 +141,11 @@ public struct ClaimResult: Codable, Equatable, Sendable {
     public var form: ClaimForm
     public var verdict: ClaimVerdict
     public var runs: [String]
+    /// This process's time for the claim: any training it did, then the evaluation.
     public var seconds: Double
+    /// The claim's runs' own training time (their latest checkpoints' elapsed seconds, summed), also
+    /// when they were trained earlier or by `--jobs` children in parallel; nil when unknown.
+    public var trainingSeconds: Double?
+    /// The evaluation alone (sampling, metrics, any model the claim trains to score with).
+    public var evaluationSeconds: Double?
 }
