@@ -75,7 +75,12 @@ extension Tensor {
         let l = ConvLayout(batch: shape[0], imageChannels: shape[1], imageHeight: shape[2], imageWidth: shape[3],
                            mapChannels: w.shape[0], mapHeight: outputSize.0, mapWidth: outputSize.1,
                            kernelHeight: w.shape[2], kernelWidth: w.shape[3], geometry: g)
-        let y = Kernels.conv2dForward(x, w, bias: bias, l)
+        return recordConvolved(Kernels.conv2dForward(x, w, bias: bias, l), w, bias: bias, g, l)
+    }
+
+    /// Records y = conv2d(self, w) + bias, already computed.
+    func recordConvolved(_ y: Tensor, _ w: Tensor, bias: Tensor?, _ g: Conv2dGeometry, _ l: ConvLayout) -> Tensor {
+        let x = self
         return Tensor.record(y, op: "conv2d", inputs: [x, w] + (bias.map { [$0] } ?? [])) { gy, _, needs in
             [needs[0] ? try gy.transposeConvolved(w, bias: nil, g, outputSize: (l.imageHeight, l.imageWidth)) : nil,
              needs[1] ? x.weightGradient(gy, kernelSize: (l.kernelHeight, l.kernelWidth), g) : nil]
@@ -90,8 +95,15 @@ extension Tensor {
                            kernelHeight: w.shape[2], kernelWidth: w.shape[3], geometry: g)
         let y = Kernels.convTranspose2dForward(x, w, bias: bias, l)
         return Tensor.record(y, op: "convTranspose2d", inputs: [x, w] + (bias.map { [$0] } ?? [])) { gy, _, needs in
-            [needs[0] ? try gy.convolved(w, bias: nil, g, outputSize: (l.mapHeight, l.mapWidth)) : nil,
-             needs[1] ? gy.weightGradient(x, kernelSize: (l.kernelHeight, l.kernelWidth), g) : nil]
+            if needs[0] && needs[1] && !l.isThin && !l.isDense {
+                // Both gradients unfold gy the same way: once for the two (still recorded as the
+                // separate ops, so they stay differentiable).
+                let (dx, dw) = Kernels.convTransposeBackward(image: gy, map: x, w, l)
+                return [gy.recordConvolved(dx, w, bias: nil, g, l), gy.recordWeightGradient(dw, map: x, g, l)]
+                    + (try Tensor.convBiasGradient(gy, needs))
+            }
+            return [needs[0] ? try gy.convolved(w, bias: nil, g, outputSize: (l.mapHeight, l.mapWidth)) : nil,
+                    needs[1] ? gy.weightGradient(x, kernelSize: (l.kernelHeight, l.kernelWidth), g) : nil]
                 + (try Tensor.convBiasGradient(gy, needs))
         }
     }
@@ -107,7 +119,12 @@ extension Tensor {
         let l = ConvLayout(batch: shape[0], imageChannels: shape[1], imageHeight: shape[2], imageWidth: shape[3],
                            mapChannels: map.shape[1], mapHeight: map.shape[2], mapWidth: map.shape[3],
                            kernelHeight: kernelSize.0, kernelWidth: kernelSize.1, geometry: g)
-        let dw = Kernels.convWeightGradient(image: x, map: map, l)
+        return recordWeightGradient(Kernels.convWeightGradient(image: x, map: map, l), map: map, g, l)
+    }
+
+    /// Records dw = weightGrad(self, map), already computed.
+    func recordWeightGradient(_ dw: Tensor, map: Tensor, _ g: Conv2dGeometry, _ l: ConvLayout) -> Tensor {
+        let x = self
         return Tensor.record(dw, op: "convWeightGrad", inputs: [x, map]) { gw, _, needs in
             [needs[0] ? try map.transposeConvolved(gw, bias: nil, g, outputSize: (l.imageHeight, l.imageWidth)) : nil,
              needs[1] ? try x.convolved(gw, bias: nil, g, outputSize: (l.mapHeight, l.mapWidth)) : nil]
