@@ -64,6 +64,26 @@ final class SharedGANPiecesTests: XCTestCase {
         XCTAssertThrowsError(try Packing.pack(chunks: []))
     }
 
+    /// Real packs (consecutive samples of one batch) and generated packs (row i of each separately
+    /// drawn chunk) must put sample j of a pack in the same input slot, or the discriminator would
+    /// read the two kinds of pack differently: interleaving the chunks' rows into one batch and
+    /// packing it gives exactly the chunks' pack, for points and for images.
+    func testRealAndGeneratedPacksShareOneLayout() throws {
+        let rng = RandomGenerator(seed: 5)
+        for shape in [[6, 2], [6, 3, 2, 2]] {
+            for m in [2, 3, 4] {
+                let chunks = (0..<m).map { _ in rng.normal(shape) }
+                let interleaved = try Tensor.stack(chunks, axis: 1).reshaped([shape[0] * m] + Array(shape.dropFirst()))
+                let packedBatch = try Packing.pack(interleaved, size: m), packedChunks = try Packing.pack(chunks: chunks)
+                XCTAssertEqual(packedBatch.shape, [shape[0], m * shape[1]] + Array(shape.dropFirst(2)))
+                XCTAssertEqual(packedBatch.scalars, packedChunks.scalars, "shape \(shape), pack \(m)")
+            }
+        }
+        // A pack of m copies of one sample is that sample repeated along features.
+        let x = try Tensor([1, 2, 3, 4], shape: [2, 2])
+        XCTAssertEqual(try Packing.pack(chunks: [x, x, x]).scalars, [1, 2, 1, 2, 1, 2, 3, 4, 3, 4, 3, 4])
+    }
+
     func testOneHotAndLabelMaps() throws {
         let y = try Conditioning.oneHot([2, 0], classes: 3)
         XCTAssertEqual(y.scalars, [0, 0, 1, 1, 0, 0])

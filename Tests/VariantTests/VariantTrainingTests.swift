@@ -38,7 +38,8 @@ final class VariantTrainingTests: XCTestCase {
 
     func testPacGANOnTheRingAndOnImages() throws {
         try check("pacgan-ring", ["data.limit=2000", "train.batch_size=100", "train.log_every=2", "train.sample_every=1000",
-                                          "train.checkpoint_every=1000", "train.sample_count=100", "model.g_width=32", "model.d_width=16", "train.lr_g=1e-3", "train.lr_d=1e-3"], steps: 10)
+                                          "train.checkpoint_every=1000", "train.sample_count=100", "model.g_width=32", "model.d_width=16", "train.lr_g=1e-3", "train.lr_d=1e-3"], steps: 10,
+                  losses: ["loss_d", "loss_g", "d_real", "d_fake"])
         try check("pacgan-fashion", small + smallNets + ["model.pack=4"], steps: 4)
     }
 

@@ -68,7 +68,10 @@ public final class PacGAN: GANVariant {
         let lossD = try Loss.bceWithLogits(dReal, target: 1) + Loss.bceWithLogits(dFake, target: 0)
         let lossG = try Loss.bceWithLogits(dFake, target: 1)
         try SimultaneousStep.minimize([(lossD, optD), (lossG, optG)])
-        return ["loss_d": lossD.item, "loss_g": lossG.item]
+        // Mean D(x) and D(G(z)) as probabilities, as DCGAN logs them (the authors' bricks.py monitors
+        // the same as data_accuracy and 1 - sample_accuracy): both near 0.5 once D stops discriminating.
+        return ["loss_d": lossD.item, "loss_g": lossG.item,
+                "d_real": try dReal.sigmoid().mean(axes: nil).item, "d_fake": try dFake.sigmoid().mean(axes: nil).item]
     }
 
     public func generate(_ input: GeneratorInput) throws -> Tensor {
