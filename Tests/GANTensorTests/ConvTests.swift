@@ -40,6 +40,25 @@ enum NaiveConv {
         } } } }
         return y.map(Float.init)
     }
+
+    /// The weight gradient of conv2d(image, w) for the map's gradient:
+    /// dw[m,c,i,j] = sum_{n,a,b} image[n,c, a*sh-ph+i*dh, b*sw-pw+j*dw] map[n,m,a,b]
+    /// (also convTranspose2d's weight gradient, with its output gradient as the image).
+    static func weightGradient(image x: Tensor, map gy: Tensor, kernel: (Int, Int), _ g: Conv2dGeometry) -> [Float] {
+        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (m, ho, wo) = (gy.shape[1], gy.shape[2], gy.shape[3])
+        var dw = [Double](repeating: 0, count: m * c * kernel.0 * kernel.1)
+        for s in 0..<n { for mc in 0..<m { for a in 0..<ho { for b in 0..<wo {
+            for ic in 0..<c { for i in 0..<kernel.0 { for j in 0..<kernel.1 {
+                let r = a * g.stride.0 - g.padding.0 + i * g.dilation.0
+                let q = b * g.stride.1 - g.padding.1 + j * g.dilation.1
+                guard r >= 0, r < h, q >= 0, q < wd else { continue }
+                dw[((mc * c + ic) * kernel.0 + i) * kernel.1 + j] += Double(x.data[((s * c + ic) * h + r) * wd + q])
+                    * Double(gy.data[((s * m + mc) * ho + a) * wo + b])
+            } } }
+        } } } }
+        return dw.map(Float.init)
+    }
 }
 
 final class ConvTests: XCTestCase {

@@ -71,7 +71,7 @@ public struct DCGANStabilityClaim: Claim {
                            steps: 240, evalEvery: 40, evalSamples: 300, fidThreshold: nil,
                            maxFinalOverFirst: 0.8, minFallCorrelation: 0.5,
                            smoothness: SmoothnessLimits(pairs: 32, frames: 9, tail: 0.9, medianJump: 2, tailJump: 3,
-                                                        medianStep: 0.4, tailStep: 0.55))
+                                                        medianStep: 0.4, tailStep: 0.5))
     public let sampleSeed: UInt64 = 2016
 
     public init() {}
