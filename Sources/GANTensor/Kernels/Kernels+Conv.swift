@@ -15,7 +15,9 @@
 /// A layer whose kernel covers the whole unpadded image at a single map position (DCGAN's first
 /// generator layer, 1x1 -> 4x4, and last critic layer) is a fully connected layer: its column
 /// matrix is the image itself, so it skips im2col/col2im and runs as one plain gemm.
-/// Thin layers (`ConvLayout.isThin`) run their products through `ThinKernels` instead of gemm.
+/// Thin layers (`ConvLayout.isThin`) run their products through `ThinKernels` instead of gemm;
+/// conv2d forward of the other layers runs as an implicit GEMM where that is faster
+/// (`ConvLayout.isImplicit`).
 extension Kernels {
     /// Largest column matrix or transposed map (floats) one worker holds at once; its share of
     /// the batch is split into groups below it. 8 MB each keeps both workers' columns inside a
@@ -32,6 +34,10 @@ extension Kernels {
         }
         if l.isThin {
             thinConv2dForward(x, w, bias: bias, l, into: y)
+            return y
+        }
+        if l.isImplicit {
+            implicitConv2dForward(x, w, bias: bias, l, into: y)
             return y
         }
         forEachGroup(l) { group, cols, wide in
@@ -103,14 +109,18 @@ extension Kernels {
     /// so each group is unfolded once instead of twice (im2col was 9% of a DCGAN-28 step, this
     /// pair a fifth of it). Every product is the separate ops' own, so results are bit for bit
     /// theirs.
+    /// On an implicit layer (`ConvLayout.isImplicit`) the input gradient is conv2d's implicit
+    /// GEMM instead, as `conv2dForward` computes it, and only the weight gradient uses the columns.
     static func convTransposeBackward(image gy: Tensor, map x: Tensor, _ w: Tensor, _ l: ConvLayout) -> (dx: Tensor, dw: Tensor) {
         let dx = Tensor(uninitialized: [l.batch, l.mapChannels, l.mapHeight, l.mapWidth])
         let dw = Tensor(uninitialized: [l.mapChannels, l.imageChannels, l.kernelHeight, l.kernelWidth])
+        let implicit = l.isImplicit
+        if implicit { implicitConv2dForward(gy, w, bias: nil, l, into: dx) }
         summingWorkers(l, into: dw) { sums in
             forEachGroup(l) { group, cols, wide in
                 im2col(gy.data + group.firstSample * l.imageChannels * l.imageArea, samples: group.samples, l, into: cols)
                 addWeightGradient(cols, map: x, l, group, wide: wide, into: sums(group.worker))
-                mapFromColumns(cols, w, bias: nil, l, group, wide: wide, into: dx)
+                if !implicit { mapFromColumns(cols, w, bias: nil, l, group, wide: wide, into: dx) }
             }
         }
         return (dx, dw)

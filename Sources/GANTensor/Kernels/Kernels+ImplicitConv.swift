@@ -1,0 +1,51 @@
+import CKernels
+
+/// conv2d forward of the wide layers as an implicit GEMM (Sources/CKernels/implicit_conv.c): the
+/// columns are gathered from the NCHW image panel by panel into a buffer that stays in cache, so
+/// there is no column matrix, no OpenBLAS packing of it and no transpose of the map. The weight is
+/// packed once per call; the batch is cut into one contiguous share per worker as on the gemm
+/// path. Every output is one fma chain in a fixed order (CKernels.h), so the result is the same on
+/// every thread count and every kernel level; it differs from the gemm path's only by rounding.
+extension ConvLayout {
+    /// Whether conv2d forward takes the implicit GEMM: a layer neither thin-shaped nor dense, with
+    /// kernel sides within GK_CONV_MAX_KERNEL, when `Kernels.implicitConvolutions` allows it.
+    var isImplicit: Bool {
+        guard !isThinShaped, !isDense, kernelHeight <= Int(GK_CONV_MAX_KERNEL), kernelWidth <= Int(GK_CONV_MAX_KERNEL) else {
+            return false
+        }
+        return Kernels.implicitConvolutions ?? (ThinKernels.level == .avx512)
+    }
+
+    var implicitShape: gk_conv_shape {
+        let g = geometry
+        return gk_conv_shape(channels: imageChannels, height: imageHeight, width: imageWidth, maps: mapChannels,
+                             map_height: mapHeight, map_width: mapWidth, kernel_height: kernelHeight,
+                             kernel_width: kernelWidth, stride_h: g.stride.0, stride_w: g.stride.1,
+                             pad_h: g.padding.0, pad_w: g.padding.1, dilation_h: g.dilation.0, dilation_w: g.dilation.1)
+    }
+}
+
+extension Kernels {
+    /// nil: the implicit GEMM where it was measured faster than im2col + OpenBLAS, i.e. on the
+    /// AVX-512 level (DCGAN-64 D.conv2-4 forward 1.2-1.4x, `gan bench --model kernels`); the AVX2
+    /// and scalar versions exist for the tests and for bit-identical results across CPUs. true or
+    /// false force it on or off for every wide layer (tests, bench comparisons).
+    static var implicitConvolutions: Bool? = nil
+
+    /// y = conv2d(x, w) + bias on the implicit GEMM.
+    static func implicitConv2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout, into y: Tensor) {
+        var shape = l.implicitShape
+        let packed = ScratchBuffers.current.buffer(.packedWeight, count: gk_conv_packed_size(&shape))
+        gk_conv_pack_weight(&shape, w.data, packed)
+        let workers = l.workers, imageSize = l.imageChannels * l.imageArea, mapSize = l.mapChannels * l.mapArea
+        Parallel.forWorkers(workers) { worker in
+            let first = l.batch * worker / workers, end = l.batch * (worker + 1) / workers
+            var s = shape
+            let work = ScratchBuffers.current.buffer(.columns, count: gk_conv_work_size(&s))
+            guard gk_conv_forward(&s, end - first, x.data + first * imageSize, packed, bias?.data,
+                                  y.data + first * mapSize, work) == 0 else {
+                fatalError("GANTensor: implicit convolution given a \(l.kernelHeight)x\(l.kernelWidth) kernel")
+            }
+        }
+    }
+}
