@@ -6,19 +6,15 @@
    KC (the panels packed once per step), then MR-row blocks of the weight against each NR panel;
    each output's chain is carried across the K steps through the C block, so its value is the
    same whatever the blocking. */
-#include "dispatch.h"
-#include <math.h>
-#include <string.h>
-#if GK_X86
-#include <immintrin.h>
-#endif
-
 /* Only the explicit fma calls may fuse: an implicit contraction would change the rounding. */
 #pragma STDC FP_CONTRACT OFF
 
-/* Register tile MR x NR; KC x NR panel 32 KB; NC columns per block. KC 256 and 4 panels measured
-   best of KC 128/256/512 x 2/4/8 panels on D.conv2 (2 threads; conv3/conv4 within 3%). */
-enum { MR = 8, NR = 32, KC = 256, PANELS = 4, NC = NR * PANELS };
+#include "implicit_tile.h"
+#include <string.h>
+
+/* NC columns (PANELS panels of NR) per block. KC 256 and 4 panels measured best of KC 128/256/512
+   x 2/4/8 panels on D.conv2 (2 threads; conv3/conv4 within 3%). */
+enum { PANELS = 4, NC = NR * PANELS };
 
 static long reduction(const gk_conv_shape *s) { return s->channels * s->kernel_height * s->kernel_width; }
 static long padded_maps(const gk_conv_shape *s) { return (s->maps + MR - 1) / MR * MR; }
@@ -40,10 +36,14 @@ void gk_conv_pack_weight(const gk_conv_shape *s, const float *weight, float *pac
 
 /* Where the NR columns of one panel read: column c (map position (oy, ox) of sample n) reads
    image[base[c] + channel * H*W + i*dh*W + j*dw] for tap (i, j) when bit c of rows[i] & cols[j]
-   is set, else 0. Columns past the end of the call are never set. */
+   is set, else 0. Columns past the end of the call are never set. Bit h of `runs` marks a half
+   (16 columns) made of two runs of 8 whose sources step by stride_w (1 or 2): each run lies in
+   one map row (or rows that join up), so the half is read as two vectors instead of a gather
+   (map rows of 8 and more, e.g. DCGAN-64's 16x16 and 8x8 maps). */
 typedef struct {
     long base[NR];
     unsigned rows[GK_CONV_MAX_KERNEL], cols[GK_CONV_MAX_KERNEL];
+    unsigned runs;
 } panel_sources;
 
 static void locate_panel(const gk_conv_shape *s, long first, long end, panel_sources *ps) {
@@ -54,6 +54,13 @@ static void locate_panel(const gk_conv_shape *s, long first, long end, panel_sou
         top[c] = (pos / s->map_width) * s->stride_h - s->pad_h;
         left[c] = (pos % s->map_width) * s->stride_w - s->pad_w;
         ps->base[c] = n * s->channels * plane + top[c] * s->width + left[c];
+    }
+    ps->runs = 0;
+    for (int h = 0; h < NR / 16 && s->stride_w <= 2; h++) {
+        int run = first + 16 * h + 15 < end;
+        for (int l = 1; l < 16 && run; l++)
+            if (l != 8) run = ps->base[16 * h + l] == ps->base[16 * h + l - 1] + s->stride_w;
+        if (run) ps->runs |= 1u << h;
     }
     for (long i = 0; i < s->kernel_height; i++) {
         unsigned m = 0;
@@ -97,77 +104,56 @@ static void pack_panel_scalar(const gk_conv_shape *s, const float *image, const 
 #undef GATHER_SCALAR
 }
 
-/* The MR x NR tile, scalar: each output's chain over the panel's kc rows. */
-static void tile_scalar(long kc, const float *ap, const float *bp, float *c, int first) {
-    float acc[MR][NR];
-    for (int r = 0; r < MR; r++)
-        for (int j = 0; j < NR; j++) acc[r][j] = first ? 0.0f : c[r * NC + j];
-    for (long kk = 0; kk < kc; kk++)
-        for (int r = 0; r < MR; r++) {
-            const float a = ap[kk * MR + r];
-            for (int j = 0; j < NR; j++) acc[r][j] = fmaf(a, bp[kk * NR + j], acc[r][j]);
-        }
-    for (int r = 0; r < MR; r++)
-        for (int j = 0; j < NR; j++) c[r * NC + j] = acc[r][j];
+#if GK_X86
+/* Bit l of m moved to bit 2l. */
+static inline unsigned spread_bits(unsigned m) {
+    m = (m | m << 8) & 0x00FF00FFu;
+    m = (m | m << 4) & 0x0F0F0F0Fu;
+    m = (m | m << 2) & 0x33333333u;
+    return (m | m << 1) & 0x55555555u;
 }
 
-#if GK_X86
-/* Offsets fit 32-bit gather indices (checked by the caller). */
+/* Two runs of 8 columns: lane l = lo[stride * l] (l < 8) or hi[stride * (l - 8)] where bit l of
+   mask is set, else 0. Masked loads do not touch (or fault on) the lanes left out, so the padding
+   is never read. */
+GK_INLINE GK_TARGET_AVX512 __m512 load_runs(const float *lo, const float *hi, unsigned mask, long stride) {
+    if (stride == 1) {
+        const __m512i halves = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        return _mm512_permutex2var_ps(_mm512_maskz_loadu_ps((__mmask16)(mask & 0xFFu), lo), halves,
+                                      _mm512_maskz_loadu_ps((__mmask16)(mask >> 8), hi));
+    }
+    const unsigned wide = spread_bits(mask);
+    const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    return _mm512_permutex2var_ps(_mm512_maskz_loadu_ps((__mmask16)wide, lo), evens,
+                                  _mm512_maskz_loadu_ps((__mmask16)(wide >> 16), hi));
+}
+
+/* 16 columns anywhere: a gather (offsets fit 32-bit indices, checked by the caller). */
+GK_INLINE GK_TARGET_AVX512 __m512 load_scattered(const float *image, __m512i base, long offset, unsigned mask) {
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)mask,
+                                    _mm512_add_epi32(base, _mm512_set1_epi32((int)offset)), image, 4);
+}
+
 static GK_TARGET_AVX512 void pack_panel_avx512(const gk_conv_shape *s, const float *image, const panel_sources *ps,
                                                long k0, long kc, float *bp) {
     int base[NR];
     for (int c = 0; c < NR; c++) base[c] = (int)ps->base[c];
     const __m512i lo = _mm512_loadu_si512(base), hi = _mm512_loadu_si512(base + 16);
-#define GATHER_AVX512(row, offset, mask)                                                                   \
-    {                                                                                                      \
-        const __m512i o = _mm512_set1_epi32((int)(offset));                                                \
-        _mm512_storeu_ps(bp + (row) * NR, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)(mask), \
-                                                                   _mm512_add_epi32(lo, o), image, 4));    \
-        _mm512_storeu_ps(bp + (row) * NR + 16,                                                             \
-                         _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)((mask) >> 16),          \
-                                                  _mm512_add_epi32(hi, o), image, 4));                     \
+    const long stride = s->stride_w;
+#define GATHER_AVX512(row, offset, mask)                                                                    \
+    {                                                                                                       \
+        const unsigned m = (mask);                                                                          \
+        const float *at = image + (offset);                                                                 \
+        _mm512_storeu_ps(bp + (row) * NR, ps->runs & 1u ? load_runs(at + base[0], at + base[8], m & 0xFFFFu, stride) \
+                                                        : load_scattered(image, lo, (offset), m & 0xFFFFu));           \
+        _mm512_storeu_ps(bp + (row) * NR + 16,                                                              \
+                         ps->runs & 2u ? load_runs(at + base[16], at + base[24], m >> 16, stride)           \
+                                       : load_scattered(image, hi, (offset), m >> 16));                    \
     }
     FOR_EACH_TAP(s, k0, kc, GATHER_AVX512);
 #undef GATHER_AVX512
 }
 
-/* The MR x NR tile in 16 accumulators. */
-static GK_TARGET_AVX512 void tile_avx512(long kc, const float *ap, const float *bp, float *c, int first) {
-    __m512 acc[MR][2];
-    for (int r = 0; r < MR; r++)
-        for (int v = 0; v < 2; v++) acc[r][v] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(c + r * NC + 16 * v);
-    for (long kk = 0; kk < kc; kk++) {
-        const __m512 b0 = _mm512_loadu_ps(bp + kk * NR), b1 = _mm512_loadu_ps(bp + kk * NR + 16);
-        for (int r = 0; r < MR; r++) {
-            const __m512 a = _mm512_set1_ps(ap[kk * MR + r]);
-            acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
-        }
-    }
-    for (int r = 0; r < MR; r++)
-        for (int v = 0; v < 2; v++) _mm512_storeu_ps(c + r * NC + 16 * v, acc[r][v]);
-}
-
-/* The tile as four 4 x 16 quarters (8 accumulators of the 16 registers each). */
-static GK_TARGET_AVX2 void tile_avx2(long kc, const float *ap, const float *bp, float *c, int first) {
-    for (int r0 = 0; r0 < MR; r0 += 4)
-        for (int j0 = 0; j0 < NR; j0 += 16) {
-            __m256 acc[4][2];
-            for (int r = 0; r < 4; r++)
-                for (int v = 0; v < 2; v++)
-                    acc[r][v] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(c + (r0 + r) * NC + j0 + 8 * v);
-            for (long kk = 0; kk < kc; kk++) {
-                const __m256 b0 = _mm256_loadu_ps(bp + kk * NR + j0), b1 = _mm256_loadu_ps(bp + kk * NR + j0 + 8);
-                for (int r = 0; r < 4; r++) {
-                    const __m256 a = _mm256_broadcast_ss(ap + kk * MR + r0 + r);
-                    acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
-                    acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
-                }
-            }
-            for (int r = 0; r < 4; r++)
-                for (int v = 0; v < 2; v++) _mm256_storeu_ps(c + (r0 + r) * NC + j0 + 8 * v, acc[r][v]);
-        }
-}
 #endif
 
 /* C block [maps, NC] -> map [samples, maps, area] for columns first .. first + count - 1, bias
@@ -218,13 +204,7 @@ int gk_conv_forward(const gk_conv_shape *s, long samples, const float *image, co
                 for (long p = 0; p < panels; p++) {
                     const float *ap = packed + (b * k + k0) * MR, *panel = bp + p * kc * NR;
                     float *c = cw + b * MR * NC + p * NR;
-                    switch (level) {
-#if GK_X86
-                    case GK_LEVEL_AVX512: tile_avx512(kc, ap, panel, c, k0 == 0); break;
-                    case GK_LEVEL_AVX2: tile_avx2(kc, ap, panel, c, k0 == 0); break;
-#endif
-                    default: tile_scalar(kc, ap, panel, c, k0 == 0); break;
-                    }
+                    tile(level, kc, ap, panel, c, NC, k0 == 0);
                 }
         }
         store_block(s, cw, jc, count, bias, map);

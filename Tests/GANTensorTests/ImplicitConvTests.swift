@@ -1,10 +1,11 @@
 import XCTest
 @testable import GANTensor
 
-/// conv2d forward on the implicit GEMM (Sources/CKernels/implicit_conv.c): each output's chain of
-/// fused multiply-adds is specified (CKernels.h), so the tests rebuild it here in Float and demand
-/// the same bits from every kernel level and thread count, check it against a Double reference,
-/// then check the ops that use it against the im2col + gemm path, and their gradients.
+/// conv2d forward and weight gradient on the implicit GEMMs (Sources/CKernels/implicit_conv.c,
+/// implicit_wgrad.c): each output's chain of fused multiply-adds is specified (CKernels.h), so the
+/// tests rebuild it here in Float and demand the same bits from every kernel level and thread
+/// count, check it against a Double reference, then check the ops that use it against the
+/// im2col + gemm path, and their gradients.
 final class ImplicitConvTests: XCTestCase {
     let rng = RandomGenerator(seed: 47)
 
@@ -55,11 +56,12 @@ final class ImplicitConvTests: XCTestCase {
         defer { BLASInfo.setThreads(threads); ThinKernels.force(nil) }
         for trial in 0..<40 {
             // Maps cross the 8-row blocks, columns the 32-wide panels and 128-wide blocks (and
-            // samples inside a panel), K the 256-long steps (trial % 4 == 0).
+            // samples inside a panel), K the 256-long steps (trial % 4 == 0); map rows of 16 and
+            // more (trial % 4 == 1) give halves read as runs of stride 1 or 2, the rest gathers.
             let g = Conv2dGeometry(stride: (pick(1...3), pick(1...2)), padding: (pick(0...2), pick(0...2)),
                                    dilation: (trial % 5 == 0 ? 2 : 1, trial % 7 == 0 ? 2 : 1))
-            let big = trial % 4 == 0
-            let xs = [pick(1...4), big ? pick(20...30) : pick(1...6), pick(2...14), pick(2...19)]
+            let big = trial % 4 == 0, wide = trial % 4 == 1
+            let xs = [pick(1...4), big ? pick(20...30) : pick(1...6), pick(2...14), wide ? pick(32...40) : pick(2...19)]
             let ws = [pick(1...21), xs[1], big ? 4 : pick(1...4), big ? pick(4...5) : pick(1...5)]
             let l = layout(x: xs, w: ws, g)
             guard l.mapHeight > 0, l.mapWidth > 0 else { continue }
@@ -84,6 +86,67 @@ final class ImplicitConvTests: XCTestCase {
         }
     }
 
+    /// The weight gradient's chain: dW(o, kk) over positions n * area + pos ascending, from 0.
+    func weightChain(_ x: Tensor, _ gy: Tensor, _ l: ConvLayout) -> (values: [Float], exact: [Double], scale: [Double]) {
+        let g = l.geometry, k = l.columnRows, area = l.mapArea
+        var values: [Float] = [], exact: [Double] = [], scale: [Double] = []
+        for o in 0..<l.mapChannels {
+            for kk in 0..<k {
+                let c = kk / (l.kernelHeight * l.kernelWidth), i = kk / l.kernelWidth % l.kernelHeight, j = kk % l.kernelWidth
+                var acc: Float = 0, e = 0.0, s = 0.0
+                for n in 0..<l.batch {
+                    for p in 0..<area {
+                        let oy = p / l.mapWidth, ox = p % l.mapWidth
+                        let y = oy * g.stride.0 - g.padding.0 + i * g.dilation.0, xx = ox * g.stride.1 - g.padding.1 + j * g.dilation.1
+                        let inside = y >= 0 && y < l.imageHeight && xx >= 0 && xx < l.imageWidth
+                        let v = inside ? x.data[((n * l.imageChannels + c) * l.imageHeight + y) * l.imageWidth + xx] : 0
+                        let m = gy.data[(n * l.mapChannels + o) * area + p]
+                        acc = acc.addingProduct(m, v)
+                        e += Double(m) * Double(v)
+                        s += Swift.abs(Double(m) * Double(v))
+                    }
+                }
+                values.append(acc)
+                exact.append(e)
+                scale.append(s)
+            }
+        }
+        return (values, exact, scale)
+    }
+
+    func testWeightGradientFollowsItsChainOnEveryLevelAndThreadCount() {
+        let threads = BLASInfo.threads
+        defer { BLASInfo.setThreads(threads); ThinKernels.force(nil) }
+        for trial in 0..<30 {
+            // Positions cross the 256-long steps (trial % 3 == 0: up to 5 x 17 x 17 maps), column
+            // rows the 32-wide panels and the threads' shares, maps the 8-row blocks.
+            let g = Conv2dGeometry(stride: (pick(1...2), pick(1...3)), padding: (pick(0...2), pick(0...2)),
+                                   dilation: (trial % 5 == 0 ? 2 : 1, trial % 7 == 0 ? 2 : 1))
+            let long = trial % 3 == 0
+            let xs = [pick(1...5), pick(1...9), long ? pick(20...34) : pick(2...12), long ? pick(20...34) : pick(2...15)]
+            let ws = [pick(1...19), xs[1], pick(1...4), pick(1...5)]
+            let l = layout(x: xs, w: ws, g)
+            guard l.mapHeight > 0, l.mapWidth > 0 else { continue }
+            if long { XCTAssertGreaterThan(l.batch * l.mapArea, 256) }
+            let x = rng.uniform(xs, low: -1, high: 1), gy = rng.uniform([xs[0], ws[0], l.mapHeight, l.mapWidth], low: -1, high: 1)
+            let what = "x\(xs) w\(ws) \(g)"
+            let expected = weightChain(x, gy, l)
+            for level in levels {
+                XCTAssertEqual(ThinKernels.force(level), level)
+                for t in [1, 2, 3] {
+                    BLASInfo.setThreads(t)
+                    let dw = Tensor(uninitialized: ws)
+                    Kernels.implicitWeightGradient(image: x, map: gy, l, into: dw)
+                    assertSameBits(dw.scalars, expected.values, "\(what) on \(level), \(t) threads")
+                    for i in 0..<dw.count where Swift.abs(Double(dw.data[i]) - expected.exact[i]) > 1e-6 * (expected.scale[i] + 1) {
+                        XCTFail("\(what): output \(i) is \(dw.data[i]), exact \(expected.exact[i])")
+                        break
+                    }
+                }
+            }
+        }
+    }
+
     func testDCGANMiddleLayersAreImplicitOnAVX512AndEdgeLayersAreNot() {
         defer { Kernels.implicitConvolutions = nil }
         let onAVX512 = ThinKernels.level == .avx512
@@ -100,8 +163,8 @@ final class ImplicitConvTests: XCTestCase {
         XCTAssertFalse(layout(x: [2, 8, 40, 40], w: [16, 8, 17, 3], Conv2dGeometry()).isImplicit)
     }
 
-    /// conv2d (with bias) and convTranspose2d's fused backward, implicit against the gemm path and
-    /// the direct loops; the input gradient of the fused backward is conv2d's product bit for bit.
+    /// conv2d (with bias), the weight gradient and convTranspose2d's fused backward, implicit
+    /// against the gemm path (and conv2d against the direct loops), on 1 and 3 threads.
     func testConvolutionsMatchGemmPathAndDirectLoops() throws {
         let threads = BLASInfo.threads
         defer { BLASInfo.setThreads(threads); Kernels.implicitConvolutions = nil }
@@ -118,10 +181,13 @@ final class ImplicitConvTests: XCTestCase {
             let b = rng.uniform([ws[0]], low: -1, high: 1)
             let gy = rng.uniform([xs[0], ws[0], l.mapHeight, l.mapWidth], low: -1, high: 1)
             let what = "x\(xs) w\(ws) \(g)"
+            let k = (ws[2], ws[3])
             Kernels.implicitConvolutions = false
             let bound = try x.abs().conv2d(w.abs(), bias: b.abs(), geometry: g).scalars
             let byGemm = try x.conv2d(w, bias: b, geometry: g).scalars
             let direct = NaiveConv.conv(x, w, b, g)
+            let weightBound = x.abs().weightGradient(gy.abs(), kernelSize: k, g).scalars
+            let weightByGemm = x.weightGradient(gy, kernelSize: k, g).scalars
             Kernels.implicitConvolutions = true
             var first: [Float]?
             for t in [1, 3] {
@@ -134,11 +200,16 @@ final class ImplicitConvTests: XCTestCase {
                     XCTFail("\(what): output \(i) is \(y[i]), gemm path \(byGemm[i]), direct \(direct[i])")
                     break
                 }
-                // convTranspose2d(z, w) with z on conv2d's map side: its input gradient is conv2d(gy', w).
-                let (dx, dw) = Kernels.convTransposeBackward(image: x, map: gy, w, l)
-                let plain = try x.conv2d(w, bias: nil, geometry: g)
-                assertSameBits(dx.scalars, plain.scalars, "\(what): input gradient")
-                assertSameBits(dw.scalars, x.weightGradient(gy, kernelSize: (ws[2], ws[3]), g).scalars, "\(what): weight gradient")
+                let dw = x.weightGradient(gy, kernelSize: k, g).scalars
+                for i in dw.indices where Swift.abs(dw[i] - weightByGemm[i]) > 1e-5 * (weightBound[i] + 1) {
+                    XCTFail("\(what): weight gradient \(i) is \(dw[i]), gemm path \(weightByGemm[i])")
+                    break
+                }
+                // convTranspose2d with x on its output side: its fused backward is conv2d and the
+                // weight gradient, bit for bit.
+                let fused = Kernels.convTransposeBackward(image: x, map: gy, w, l)
+                assertSameBits(fused.dx.scalars, try x.conv2d(w, bias: nil, geometry: g).scalars, "\(what): input gradient")
+                assertSameBits(fused.dw.scalars, dw, "\(what): weight gradient")
             }
         }
     }

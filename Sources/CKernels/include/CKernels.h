@@ -90,4 +90,15 @@ void gk_conv_pack_weight(const gk_conv_shape *s, const float *weight, float *pac
 int gk_conv_forward(const gk_conv_shape *s, long samples, const float *image, const float *packed,
                     const float *bias, float *map, float *work);
 
+/* conv2d's weight gradient as an implicit GEMM (implicit_wgrad.c), for column rows
+   first_row .. first_row + rows - 1 of dW [maps, K] (the rest is left alone):
+     dW(o, kk) = sum over n < samples, (y, x) of map[n, o, y, x] * X_n(kk, y, x)
+   with X as for gk_conv_forward. Order: each output is one chain acc = fma(map, X, acc) over the
+   positions p = n * map area + y * map_width + x ascending, from acc = 0: the same on every level
+   and for any split of the rows among calls. Work space: gk_conv_weight_gradient_work_size(s, rows)
+   floats. Returns 0, or -1 when a kernel side exceeds GK_CONV_MAX_KERNEL (nothing is written). */
+long gk_conv_weight_gradient_work_size(const gk_conv_shape *s, long rows);
+int gk_conv_weight_gradient(const gk_conv_shape *s, long samples, const float *image, const float *map, long first_row,
+                            long rows, float *dw, float *work);
+
 #endif

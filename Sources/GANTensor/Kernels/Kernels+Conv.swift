@@ -16,8 +16,8 @@
 /// generator layer, 1x1 -> 4x4, and last critic layer) is a fully connected layer: its column
 /// matrix is the image itself, so it skips im2col/col2im and runs as one plain gemm.
 /// Thin layers (`ConvLayout.isThin`) run their products through `ThinKernels` instead of gemm;
-/// conv2d forward of the other layers runs as an implicit GEMM where that is faster
-/// (`ConvLayout.isImplicit`).
+/// conv2d forward and the weight gradient of the other layers run as implicit GEMMs where that
+/// is faster (`ConvLayout.isImplicit`).
 extension Kernels {
     /// Largest column matrix or transposed map (floats) one worker holds at once; its share of
     /// the batch is split into groups below it. 8 MB each keeps both workers' columns inside a
@@ -91,6 +91,10 @@ extension Kernels {
                  b: x.data, ldb: l.columnRows, c: dw.data, ldc: l.columnRows)
             return dw
         }
+        if l.isImplicit {
+            implicitWeightGradient(image: x, map: gy, l, into: dw)
+            return dw
+        }
         summingWorkers(l, into: dw) { sums in
             if l.isThin {
                 thinWeightGradient(image: x, map: gy, l, sums: sums)
@@ -109,18 +113,21 @@ extension Kernels {
     /// so each group is unfolded once instead of twice (im2col was 9% of a DCGAN-28 step, this
     /// pair a fifth of it). Every product is the separate ops' own, so results are bit for bit
     /// theirs.
-    /// On an implicit layer (`ConvLayout.isImplicit`) the input gradient is conv2d's implicit
-    /// GEMM instead, as `conv2dForward` computes it, and only the weight gradient uses the columns.
+    /// On an implicit layer (`ConvLayout.isImplicit`) there are no columns to share: the two
+    /// products are the implicit GEMMs of `conv2dForward` and `convWeightGradient`.
     static func convTransposeBackward(image gy: Tensor, map x: Tensor, _ w: Tensor, _ l: ConvLayout) -> (dx: Tensor, dw: Tensor) {
         let dx = Tensor(uninitialized: [l.batch, l.mapChannels, l.mapHeight, l.mapWidth])
         let dw = Tensor(uninitialized: [l.mapChannels, l.imageChannels, l.kernelHeight, l.kernelWidth])
-        let implicit = l.isImplicit
-        if implicit { implicitConv2dForward(gy, w, bias: nil, l, into: dx) }
+        if l.isImplicit {
+            implicitConv2dForward(gy, w, bias: nil, l, into: dx)
+            implicitWeightGradient(image: gy, map: x, l, into: dw)
+            return (dx, dw)
+        }
         summingWorkers(l, into: dw) { sums in
             forEachGroup(l) { group, cols, wide in
                 im2col(gy.data + group.firstSample * l.imageChannels * l.imageArea, samples: group.samples, l, into: cols)
                 addWeightGradient(cols, map: x, l, group, wide: wide, into: sums(group.worker))
-                if !implicit { mapFromColumns(cols, w, bias: nil, l, group, wide: wide, into: dx) }
+                mapFromColumns(cols, w, bias: nil, l, group, wide: wide, into: dx)
             }
         }
         return (dx, dw)

@@ -1,13 +1,15 @@
 import CKernels
 
-/// conv2d forward of the wide layers as an implicit GEMM (Sources/CKernels/implicit_conv.c): the
-/// columns are gathered from the NCHW image panel by panel into a buffer that stays in cache, so
-/// there is no column matrix, no OpenBLAS packing of it and no transpose of the map. The weight is
-/// packed once per call; the batch is cut into one contiguous share per worker as on the gemm
-/// path. Every output is one fma chain in a fixed order (CKernels.h), so the result is the same on
-/// every thread count and every kernel level; it differs from the gemm path's only by rounding.
+/// conv2d forward and weight gradient of the wide layers as implicit GEMMs (Sources/CKernels/
+/// implicit_conv.c, implicit_wgrad.c): the columns are gathered from the NCHW image panel by panel
+/// into a buffer that stays in cache, so there is no column matrix, no OpenBLAS packing of it and
+/// no transpose of the map. Forward cuts the batch into one contiguous share per worker (the
+/// weight packed once per call); the weight gradient cuts the weight's column rows instead, so
+/// each sum runs over the whole batch. Every output is one fma chain in a fixed order
+/// (CKernels.h), so the result is the same on every thread count and every kernel level; it
+/// differs from the gemm path's only by rounding.
 extension ConvLayout {
-    /// Whether conv2d forward takes the implicit GEMM: a layer neither thin-shaped nor dense, with
+    /// Whether conv2d forward and the weight gradient take the implicit GEMMs: a layer neither thin-shaped nor dense, with
     /// kernel sides within GK_CONV_MAX_KERNEL, when `Kernels.implicitConvolutions` allows it.
     var isImplicit: Bool {
         guard !isThinShaped, !isDense, kernelHeight <= Int(GK_CONV_MAX_KERNEL), kernelWidth <= Int(GK_CONV_MAX_KERNEL) else {
@@ -44,6 +46,23 @@ extension Kernels {
             let work = ScratchBuffers.current.buffer(.columns, count: gk_conv_work_size(&s))
             guard gk_conv_forward(&s, end - first, x.data + first * imageSize, packed, bias?.data,
                                   y.data + first * mapSize, work) == 0 else {
+                fatalError("GANTensor: implicit convolution given a \(l.kernelHeight)x\(l.kernelWidth) kernel")
+            }
+        }
+    }
+
+    /// dw [Cm, Ci, kh, kw] = the map gy [N, Cm, Hm, Wm] times the unfolded image x [N, Ci, H, W]
+    /// transposed, on the implicit GEMM: each worker computes a contiguous range of dw's column
+    /// rows (whole 32-row panels) over the whole batch.
+    static func implicitWeightGradient(image x: Tensor, map gy: Tensor, _ l: ConvLayout, into dw: Tensor) {
+        let shape = l.implicitShape, panels = (l.columnRows + 31) / 32
+        let workers = Swift.max(1, Swift.min(BLASInfo.threads, panels))
+        Parallel.forWorkers(workers) { worker in
+            let first = panels * worker / workers * 32, end = Swift.min(l.columnRows, panels * (worker + 1) / workers * 32)
+            guard end > first else { return }
+            var s = shape
+            let work = ScratchBuffers.current.buffer(.columns, count: gk_conv_weight_gradient_work_size(&s, end - first))
+            guard gk_conv_weight_gradient(&s, l.batch, x.data, gy.data, first, end - first, dw.data, work) == 0 else {
                 fatalError("GANTensor: implicit convolution given a \(l.kernelHeight)x\(l.kernelWidth) kernel")
             }
         }
