@@ -214,6 +214,57 @@ final class ImplicitConvTests: XCTestCase {
         }
     }
 
+    /// convTranspose2d forward by phases (and so conv2d's input gradient) against the gemm path
+    /// and the direct loops, the same bits on every level and on 1 and 3 threads.
+    func testPhasedTransposedConvolutionMatchesGemmPathAndDirectLoops() throws {
+        let threads = BLASInfo.threads
+        defer { BLASInfo.setThreads(threads); Kernels.implicitConvolutions = nil; ThinKernels.force(nil) }
+        for trial in 0..<16 {
+            // Strides 2-3 dividing kernels of 2-6, any padding below the kernel (phases whose
+            // slice starts inside the input: padding above the stride), output padding.
+            let s = (pick(2...3), pick(2...3))
+            let k = (s.0 * pick(1...2), s.1 * pick(1...2))
+            let g = Conv2dGeometry(stride: s, padding: (pick(0...(k.0 - 1)), pick(0...(k.1 - 1))),
+                                   outputPadding: (pick(0...(s.0 - 1)), pick(0...(s.1 - 1))))
+            let xs = [pick(1...4), pick(1...9), pick(2...9), pick(2...11)]
+            let channels = pick(1...3) * 24 / (k.0 * k.1) + 4  // image side: past 64 column rows
+            let ws = [xs[1], channels, k.0, k.1]
+            let out = g.transposedOutputSize(input: (xs[2], xs[3]), kernel: k)
+            guard out.0 > 0, out.1 > 0 else { continue }
+            let l = ConvLayout(batch: xs[0], imageChannels: channels, imageHeight: out.0, imageWidth: out.1,
+                               mapChannels: xs[1], mapHeight: xs[2], mapWidth: xs[3], kernelHeight: k.0,
+                               kernelWidth: k.1, geometry: g)
+            Kernels.implicitConvolutions = true
+            guard l.columnRows > 64 else { continue }
+            XCTAssertTrue(l.isPhased, "\(l)")
+            let x = rng.uniform(xs, low: -1, high: 1), w = rng.uniform(ws, low: -1, high: 1)
+            let b = rng.uniform([channels], low: -1, high: 1)
+            let what = "x\(xs) w\(ws) \(g)"
+            Kernels.implicitConvolutions = false
+            let bound = try x.abs().transposeConvolved(w.abs(), bias: b.abs(), g, outputSize: out).scalars
+            let byGemm = try x.transposeConvolved(w, bias: b, g, outputSize: out).scalars
+            let direct = NaiveConv.convTranspose(x, w, b, g)
+            Kernels.implicitConvolutions = true
+            var first: [Float]?
+            for level in levels {
+                XCTAssertEqual(ThinKernels.force(level), level)
+                for t in [1, 3] {
+                    BLASInfo.setThreads(t)
+                    let y = try x.transposeConvolved(w, bias: b, g, outputSize: out).scalars
+                    if let first { assertSameBits(y, first, "\(what) on \(level), \(t) threads") }
+                    first = y
+                }
+            }
+            let y = first ?? []
+            XCTAssertEqual(y.count, direct.count, what)
+            for i in y.indices where Swift.abs(y[i] - byGemm[i]) > 1e-5 * (bound[i] + 1)
+                || Swift.abs(y[i] - direct[i]) > 1e-5 * (bound[i] + 1) {
+                XCTFail("\(what): output \(i) is \(y[i]), gemm path \(byGemm[i]), direct \(direct[i])")
+                break
+            }
+        }
+    }
+
     func testGradientsThroughImplicitLayers() throws {
         defer { Kernels.implicitConvolutions = nil }
         Kernels.implicitConvolutions = true

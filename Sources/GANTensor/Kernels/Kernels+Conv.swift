@@ -17,7 +17,8 @@
 /// matrix is the image itself, so it skips im2col/col2im and runs as one plain gemm.
 /// Thin layers (`ConvLayout.isThin`) run their products through `ThinKernels` instead of gemm;
 /// conv2d forward and the weight gradient of the other layers run as implicit GEMMs where that
-/// is faster (`ConvLayout.isImplicit`).
+/// is faster (`ConvLayout.isImplicit`), and so does convTranspose2d forward with a stride that
+/// divides the kernel, phase by phase (`ConvLayout.isPhased`).
 extension Kernels {
     /// Largest column matrix or transposed map (floats) one worker holds at once; its share of
     /// the batch is split into groups below it. 8 MB each keeps both workers' columns inside a
@@ -67,6 +68,10 @@ extension Kernels {
         }
         if l.isThin {
             thinConvTranspose2dForward(x, w, bias: bias, l, into: y)
+            return y
+        }
+        if l.isPhased {
+            phasedConvTranspose2dForward(x, w, bias: bias, l, into: y)
             return y
         }
         forEachGroup(l) { group, cols, wide in

@@ -36,16 +36,22 @@ extension Kernels {
 
     /// y = conv2d(x, w) + bias on the implicit GEMM.
     static func implicitConv2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout, into y: Tensor) {
+        implicitConv2dForward(x, w.data, bias: bias, l, into: y.data)
+    }
+
+    /// The same on raw buffers: w [Cm, Ci*kh*kw], y [N, Cm, Hm, Wm].
+    static func implicitConv2dForward(_ x: Tensor, _ w: UnsafePointer<Float>, bias: Tensor?, _ l: ConvLayout,
+                                      into y: UnsafeMutablePointer<Float>) {
         var shape = l.implicitShape
         let packed = ScratchBuffers.current.buffer(.packedWeight, count: gk_conv_packed_size(&shape))
-        gk_conv_pack_weight(&shape, w.data, packed)
+        gk_conv_pack_weight(&shape, w, packed)
         let workers = l.workers, imageSize = l.imageChannels * l.imageArea, mapSize = l.mapChannels * l.mapArea
         Parallel.forWorkers(workers) { worker in
             let first = l.batch * worker / workers, end = l.batch * (worker + 1) / workers
             var s = shape
             let work = ScratchBuffers.current.buffer(.columns, count: gk_conv_work_size(&s))
             guard gk_conv_forward(&s, end - first, x.data + first * imageSize, packed, bias?.data,
-                                  y.data + first * mapSize, work) == 0 else {
+                                  y + first * mapSize, work) == 0 else {
                 fatalError("GANTensor: implicit convolution given a \(l.kernelHeight)x\(l.kernelWidth) kernel")
             }
         }
