@@ -158,9 +158,22 @@ final class ImplicitConvTests: XCTestCase {
             Kernels.implicitConvolutions = nil
         }
         XCTAssertTrue(KernelBench.dcgan64[2].layout(batch: 64).columnRows > 64, "D.conv3 is wide")
+        // Transposed convolutions (and conv2d's input gradients) by phases from 7x7 inputs up, not
+        // on 4x4 ones (G.convT2, D.conv4's input gradient).
+        Kernels.implicitConvolutions = true
+        XCTAssertEqual(KernelBench.dcgan64.filter { $0.layout(batch: 64).isPhased }.map(\.name),
+                       ["dcgan64.D.conv2", "dcgan64.D.conv3", "dcgan64.G.convT3", "dcgan64.G.convT4"])
+        XCTAssertEqual(KernelBench.dcgan28.filter { $0.layout(batch: 64).isPhased }.map(\.name),
+                       ["dcgan28.D.conv2", "dcgan28.G.convT1"])
+        Kernels.implicitConvolutions = nil
         // Kernels beyond GK_CONV_MAX_KERNEL stay on gemm.
         Kernels.implicitConvolutions = true
         XCTAssertFalse(layout(x: [2, 8, 40, 40], w: [16, 8, 17, 3], Conv2dGeometry()).isImplicit)
+        // The logs name what the wide layers run on.
+        XCTAssertEqual(Kernels.wideLayerKernels, "implicit GEMM \(ThinKernels.level)")
+        XCTAssertTrue(BLASInfo.summary.hasSuffix("wide layers implicit GEMM \(ThinKernels.level)"), BLASInfo.summary)
+        Kernels.implicitConvolutions = false
+        XCTAssertEqual(Kernels.wideLayerKernels, "im2col + OpenBLAS")
     }
 
     /// conv2d (with bias), the weight gradient and convTranspose2d's fused backward, implicit
@@ -218,7 +231,13 @@ final class ImplicitConvTests: XCTestCase {
     /// and the direct loops, the same bits on every level and on 1 and 3 threads.
     func testPhasedTransposedConvolutionMatchesGemmPathAndDirectLoops() throws {
         let threads = BLASInfo.threads
-        defer { BLASInfo.setThreads(threads); Kernels.implicitConvolutions = nil; ThinKernels.force(nil) }
+        defer {
+            BLASInfo.setThreads(threads)
+            Kernels.implicitConvolutions = nil
+            Kernels.phasedMinimumMapArea = 32
+            ThinKernels.force(nil)
+        }
+        Kernels.phasedMinimumMapArea = 1
         for trial in 0..<16 {
             // Strides 2-3 dividing kernels of 2-6, any padding below the kernel (phases whose
             // slice starts inside the input: padding above the stride), output padding.

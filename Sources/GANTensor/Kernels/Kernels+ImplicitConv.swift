@@ -34,6 +34,11 @@ extension Kernels {
     /// false force it on or off for every wide layer (tests, bench comparisons).
     static var implicitConvolutions: Bool? = nil
 
+    /// What the wide layers run on, for logs: the implicit GEMMs' kernel version, or the fallback.
+    public static var wideLayerKernels: String {
+        implicitConvolutions ?? (ThinKernels.level == .avx512) ? "implicit GEMM \(ThinKernels.level)" : "im2col + OpenBLAS"
+    }
+
     /// y = conv2d(x, w) + bias on the implicit GEMM.
     static func implicitConv2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout, into y: Tensor) {
         implicitConv2dForward(x, w.data, bias: bias, l, into: y.data)

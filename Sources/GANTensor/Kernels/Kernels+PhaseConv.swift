@@ -6,11 +6,14 @@
 /// fma chain, instead of being scattered and summed by col2im from a column matrix.
 extension ConvLayout {
     /// Whether convTranspose2d forward runs by phases: a layer on the implicit GEMM with stride at
-    /// least 2 on both axes, no dilation, and kernel sides divisible by the strides.
+    /// least 2 on both axes, no dilation, kernel sides divisible by the strides, and an input (map
+    /// side) of at least `Kernels.phasedMinimumMapArea` positions. Measured (`gan bench --model
+    /// kernels`, 3 Dec): 4x4 inputs (DCGAN-64's G.convT2 and D.conv4's input gradient) at parity
+    /// or slower than col2im, 7x7 and larger faster.
     var isPhased: Bool {
         let g = geometry
         return isImplicit && g.stride.0 > 1 && g.stride.1 > 1 && g.dilation == (1, 1)
-            && kernelHeight % g.stride.0 == 0 && kernelWidth % g.stride.1 == 0
+            && kernelHeight % g.stride.0 == 0 && kernelWidth % g.stride.1 == 0 && mapArea >= Kernels.phasedMinimumMapArea
     }
 
     /// Phase (py, px): the stride-1 convolution of the map side that yields its outputs, and the
@@ -35,6 +38,9 @@ extension ConvLayout {
 }
 
 extension Kernels {
+    /// Smallest input area (map side) run by phases; a variable so the tests can run any shape.
+    static var phasedMinimumMapArea = 32
+
     /// y [N, Ci, H, W] = convTranspose2d(x [N, Cm, Hm, Wm], w [Cm, Ci, kh, kw]) + bias, phase by
     /// phase: each phase's convolution into the calling thread's scratch, then one pass that lays
     /// the phases into y row by row (writing y once, in order: a pass per phase would touch every
