@@ -46,6 +46,14 @@ typedef struct {
     unsigned runs;
 } panel_sources;
 
+/* Bit c set for the first `count` (at most NR) columns whose start[c] + shift lies in 0 ..< size. */
+static unsigned inside(const long *start, long shift, long size, long count) {
+    unsigned m = 0;
+    for (long c = 0; c < NR && c < count; c++)
+        if (start[c] + shift >= 0 && start[c] + shift < size) m |= 1u << c;
+    return m;
+}
+
 static void locate_panel(const gk_conv_shape *s, long first, long end, panel_sources *ps) {
     const long area = s->map_height * s->map_width, plane = s->height * s->width;
     long top[NR], left[NR];
@@ -62,22 +70,8 @@ static void locate_panel(const gk_conv_shape *s, long first, long end, panel_sou
             if (l != 8) run = ps->base[16 * h + l] == ps->base[16 * h + l - 1] + s->stride_w;
         if (run) ps->runs |= 1u << h;
     }
-    for (long i = 0; i < s->kernel_height; i++) {
-        unsigned m = 0;
-        for (long c = 0; c < NR && first + c < end; c++) {
-            const long y = top[c] + i * s->dilation_h;
-            if (y >= 0 && y < s->height) m |= 1u << c;
-        }
-        ps->rows[i] = m;
-    }
-    for (long j = 0; j < s->kernel_width; j++) {
-        unsigned m = 0;
-        for (long c = 0; c < NR && first + c < end; c++) {
-            const long x = left[c] + j * s->dilation_w;
-            if (x >= 0 && x < s->width) m |= 1u << c;
-        }
-        ps->cols[j] = m;
-    }
+    for (long i = 0; i < s->kernel_height; i++) ps->rows[i] = inside(top, i * s->dilation_h, s->height, end - first);
+    for (long j = 0; j < s->kernel_width; j++) ps->cols[j] = inside(left, j * s->dilation_w, s->width, end - first);
 }
 
 /* Walks kk = k0 .. k0 + kc - 1 as (channel, i, j), calling GATHER(row, offset, mask) for each. */

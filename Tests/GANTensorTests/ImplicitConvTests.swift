@@ -27,28 +27,42 @@ final class ImplicitConvTests: XCTestCase {
                           mapHeight: map.0, mapWidth: map.1, kernelHeight: w[2], kernelWidth: w[3], geometry: g)
     }
 
-    /// The specified chain for every output, and a bound on its rounding error (sum of |terms|).
-    func chain(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ l: ConvLayout) -> (values: [Float], exact: [Double], scale: [Double]) {
-        let g = l.geometry, k = l.columnRows
+    /// One output's specified chain in Float, its exact value and the sum of |terms| (the scale
+    /// of its rounding error), for every output in turn.
+    struct Chains {
         var values: [Float] = [], exact: [Double] = [], scale: [Double] = []
+        private var acc: Float = 0, e = 0.0, s = 0.0
+
+        mutating func add(_ a: Float, _ b: Float) {
+            acc = acc.addingProduct(a, b)
+            e += Double(a) * Double(b)
+            s += Swift.abs(Double(a) * Double(b))
+        }
+
+        mutating func finish(bias: Float? = nil) {
+            if let bias { acc = acc + bias; e += Double(bias); s += Swift.abs(Double(bias)) }
+            values.append(acc)
+            exact.append(e)
+            scale.append(s)
+            (acc, e, s) = (0, 0, 0)
+        }
+    }
+
+    /// The specified chain for every output, and a bound on its rounding error (sum of |terms|).
+    func chain(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ l: ConvLayout) -> Chains {
+        let g = l.geometry, k = l.columnRows
+        var chains = Chains()
         for n in 0..<l.batch { for o in 0..<l.mapChannels { for oy in 0..<l.mapHeight { for ox in 0..<l.mapWidth {
-            var acc: Float = 0, e = 0.0, s = 0.0
             for kk in 0..<k {
                 let c = kk / (l.kernelHeight * l.kernelWidth), i = kk / l.kernelWidth % l.kernelHeight, j = kk % l.kernelWidth
                 let y = oy * g.stride.0 - g.padding.0 + i * g.dilation.0, xx = ox * g.stride.1 - g.padding.1 + j * g.dilation.1
                 let inside = y >= 0 && y < l.imageHeight && xx >= 0 && xx < l.imageWidth
                 let v = inside ? x.data[((n * l.imageChannels + c) * l.imageHeight + y) * l.imageWidth + xx] : 0
-                let a = w.data[o * k + kk]
-                acc = acc.addingProduct(a, v)
-                e += Double(a) * Double(v)
-                s += Swift.abs(Double(a) * Double(v))
+                chains.add(w.data[o * k + kk], v)
             }
-            if let b { acc = acc + b.data[o]; e += Double(b.data[o]); s += Swift.abs(Double(b.data[o])) }
-            values.append(acc)
-            exact.append(e)
-            scale.append(s)
+            chains.finish(bias: b?.data[o])
         } } } }
-        return (values, exact, scale)
+        return chains
     }
 
     func testForwardFollowsItsChainOnEveryLevelAndThreadCount() {
@@ -87,31 +101,25 @@ final class ImplicitConvTests: XCTestCase {
     }
 
     /// The weight gradient's chain: dW(o, kk) over positions n * area + pos ascending, from 0.
-    func weightChain(_ x: Tensor, _ gy: Tensor, _ l: ConvLayout) -> (values: [Float], exact: [Double], scale: [Double]) {
+    func weightChain(_ x: Tensor, _ gy: Tensor, _ l: ConvLayout) -> Chains {
         let g = l.geometry, k = l.columnRows, area = l.mapArea
-        var values: [Float] = [], exact: [Double] = [], scale: [Double] = []
+        var chains = Chains()
         for o in 0..<l.mapChannels {
             for kk in 0..<k {
                 let c = kk / (l.kernelHeight * l.kernelWidth), i = kk / l.kernelWidth % l.kernelHeight, j = kk % l.kernelWidth
-                var acc: Float = 0, e = 0.0, s = 0.0
                 for n in 0..<l.batch {
                     for p in 0..<area {
                         let oy = p / l.mapWidth, ox = p % l.mapWidth
                         let y = oy * g.stride.0 - g.padding.0 + i * g.dilation.0, xx = ox * g.stride.1 - g.padding.1 + j * g.dilation.1
                         let inside = y >= 0 && y < l.imageHeight && xx >= 0 && xx < l.imageWidth
                         let v = inside ? x.data[((n * l.imageChannels + c) * l.imageHeight + y) * l.imageWidth + xx] : 0
-                        let m = gy.data[(n * l.mapChannels + o) * area + p]
-                        acc = acc.addingProduct(m, v)
-                        e += Double(m) * Double(v)
-                        s += Swift.abs(Double(m) * Double(v))
+                        chains.add(gy.data[(n * l.mapChannels + o) * area + p], v)
                     }
                 }
-                values.append(acc)
-                exact.append(e)
-                scale.append(s)
+                chains.finish()
             }
         }
-        return (values, exact, scale)
+        return chains
     }
 
     func testWeightGradientFollowsItsChainOnEveryLevelAndThreadCount() {
