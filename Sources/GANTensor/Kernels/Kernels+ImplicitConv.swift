@@ -9,8 +9,9 @@ import CKernels
 /// (CKernels.h), so the result is the same on every thread count and every kernel level; it
 /// differs from the gemm path's only by rounding.
 extension ConvLayout {
-    /// Whether conv2d forward and the weight gradient take the implicit GEMMs: a layer neither thin-shaped nor dense, with
-    /// kernel sides within GK_CONV_MAX_KERNEL, when `Kernels.implicitConvolutions` allows it.
+    /// Whether conv2d forward and the weight gradient take the implicit GEMMs: a layer neither
+    /// thin-shaped nor dense, with kernel sides within GK_CONV_MAX_KERNEL, when
+    /// `Kernels.implicitConvolutions` allows it.
     var isImplicit: Bool {
         guard !isThinShaped, !isDense, kernelHeight <= Int(GK_CONV_MAX_KERNEL), kernelWidth <= Int(GK_CONV_MAX_KERNEL) else {
             return false
@@ -28,10 +29,12 @@ extension ConvLayout {
 }
 
 extension Kernels {
-    /// nil: the implicit GEMM where it was measured faster than im2col + OpenBLAS, i.e. on the
-    /// AVX-512 level (DCGAN-64 D.conv2-4 forward 1.2-1.4x, `gan bench --model kernels`); the AVX2
-    /// and scalar versions exist for the tests and for bit-identical results across CPUs. true or
-    /// false force it on or off for every wide layer (tests, bench comparisons).
+    /// nil: the implicit GEMMs where they were measured against im2col + OpenBLAS, i.e. on the
+    /// AVX-512 level (`gan bench --model kernels`, 3 Dec, the same run: DCGAN-64 D.conv2 / D.conv3
+    /// forward 1.32x / 1.36x faster, G.convT3 / G.convT4 backward 1.25x / 1.42x, no wide layer
+    /// more than 5% slower); the AVX2 and scalar versions, not timed against OpenBLAS, serve the
+    /// tests and bit-identical results across CPUs. true or false force them on or off for every
+    /// wide layer (tests, bench comparisons).
     static var implicitConvolutions: Bool? = nil
 
     /// What the wide layers run on, for logs: the implicit GEMMs' kernel version, or the fallback.
