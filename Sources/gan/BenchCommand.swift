@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
             }
             if threads > 0 { BLASInfo.setThreads(threads) }
             emit(["model": "environment", "blas_core": BLASInfo.coreName, "blas_config": BLASInfo.config,
-                  "thin_layer_kernels": ThinKernels.level.description,
+                  "thin_layer_kernels": ThinKernels.level.description, "wide_layer_kernels": Kernels.wideLayerKernels,
                   "threads": threads > 0 ? threads : Parallel.cores, "warning": BLASInfo.coreTypeWarning ?? ""])
             let models: [Model] = model == .all ? [.kernels, .dcgan28, .dcgan64, .wgangp28, .data] : [model]
             for m in models {

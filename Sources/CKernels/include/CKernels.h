@@ -2,7 +2,7 @@
 #define GANKIT_CKERNELS_H
 /* Matrix products for the thin convolutions (1- to 3-channel edge layers), where one side of the
    product is small enough to stay in L1 and the other is long, and OpenBLAS spends its time
-   packing the long operand. Three versions (portable scalar, AVX2+FMA, AVX-512) are chosen at run
+   packing the long operand; and conv2d forward of the wide layers as an implicit GEMM. Three versions (portable scalar, AVX2+FMA, AVX-512) are chosen at run
    time; every output is computed in one fixed order of fused multiply-adds in all three, so results
    are bit for bit the same whichever version runs, and the same run to run. */
 
@@ -64,5 +64,41 @@ typedef struct {
 
 /* Returns 0, or -1 when no work space was given and none could be allocated. */
 int gk_long_reduction_gemm(const gk_long_reduction *p);
+
+/* Implicit-GEMM conv2d forward for the wide layers (implicit_conv.c), for `samples` images:
+     map[n, o, y, x] = sum_{kk < K} W(o, kk) * X_n(kk, y, x)  (+ bias[o])
+   with K = channels * kernel_height * kernel_width, W(o, kk) = weight[o * K + kk] and, for
+   kk = (c * kernel_height + i) * kernel_width + j, X_n(kk, y, x) = image[n, c, y * stride_h - pad_h
+   + i * dilation_h, x * stride_w - pad_w + j * dilation_w], 0 outside the image (im2col's columns).
+   Order: each output is one chain acc = fma(W(o, kk), X(kk, ...), acc) over kk = 0, 1, ... from
+   acc = 0, then bias added (gk_small_a_gemm's order), on every level and whatever samples a call
+   gets: a batch split over threads gives the same bits as one call. */
+#define GK_CONV_MAX_KERNEL 16
+typedef struct {
+    long channels, height, width;
+    long maps, map_height, map_width;
+    long kernel_height, kernel_width;
+    long stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
+} gk_conv_shape;
+
+/* Floats of the packed weight, and of one call's work space. */
+long gk_conv_packed_size(const gk_conv_shape *s);
+long gk_conv_work_size(const gk_conv_shape *s);
+/* Packs `weight` [maps, K] for gk_conv_forward; one packed copy serves concurrent calls. */
+void gk_conv_pack_weight(const gk_conv_shape *s, const float *weight, float *packed);
+/* Returns 0, or -1 when a kernel side exceeds GK_CONV_MAX_KERNEL (nothing is written). */
+int gk_conv_forward(const gk_conv_shape *s, long samples, const float *image, const float *packed,
+                    const float *bias, float *map, float *work);
+
+/* conv2d's weight gradient as an implicit GEMM (implicit_wgrad.c), for column rows
+   first_row .. first_row + rows - 1 of dW [maps, K] (the rest is left alone):
+     dW(o, kk) = sum over n < samples, (y, x) of map[n, o, y, x] * X_n(kk, y, x)
+   with X as for gk_conv_forward. Order: each output is one chain acc = fma(map, X, acc) over the
+   positions p = n * map area + y * map_width + x ascending, from acc = 0: the same on every level
+   and for any split of the rows among calls. Work space: gk_conv_weight_gradient_work_size(s, rows)
+   floats. Returns 0, or -1 when a kernel side exceeds GK_CONV_MAX_KERNEL (nothing is written). */
+long gk_conv_weight_gradient_work_size(const gk_conv_shape *s, long rows);
+int gk_conv_weight_gradient(const gk_conv_shape *s, long samples, const float *image, const float *map, long first_row,
+                            long rows, float *dw, float *work);
 
 #endif

@@ -44,14 +44,20 @@ public enum KernelBench {
 
         /// Whether the layer runs on `ThinKernels` (`ConvLayout.isThin`; a transposed layer's
         /// image side is its output).
-        func isThin(batch: Int) -> Bool {
+        func isThin(batch: Int) -> Bool { layout(batch: batch).isThin }
+
+        /// Whether a conv2d product of the layer (conv2d's forward, convTranspose2d's input
+        /// gradient) runs as an implicit GEMM (`ConvLayout.isImplicit`).
+        func isImplicit(batch: Int) -> Bool { layout(batch: batch).isImplicit }
+
+        func layout(batch: Int) -> ConvLayout {
             let g = Conv2dGeometry(stride: stride, padding: padding)
             let side = transposed ? g.transposedOutputSize(input: (inputSize, inputSize), kernel: (kernel, kernel))
                                   : (inputSize, inputSize)
             let map = transposed ? (inputSize, inputSize) : g.convOutputSize(input: side, kernel: (kernel, kernel))
             return ConvLayout(batch: batch, imageChannels: transposed ? outChannels : inChannels, imageHeight: side.0,
                               imageWidth: side.1, mapChannels: transposed ? inChannels : outChannels, mapHeight: map.0,
-                              mapWidth: map.1, kernelHeight: kernel, kernelWidth: kernel, geometry: g).isThin
+                              mapWidth: map.1, kernelHeight: kernel, kernelWidth: kernel, geometry: g)
         }
     }
 
@@ -78,19 +84,23 @@ public enum KernelBench {
 
     /// Every benchmark: forward and backward of each DCGAN-28 and DCGAN-64 layer, each preceded by
     /// sgemm so its share of the sgemm rate compares two rates of the same few seconds (the load
-    /// of a shared machine changes within a run). Thin layers are timed on `ThinKernels` and again
-    /// on the im2col + gemm path (names ending ".gemm_path"), so the two compare in the same run.
+    /// of a shared machine changes within a run). Thin layers, and layers with an implicit-GEMM
+    /// product, are timed on those kernels and again on the im2col + gemm path (names ending
+    /// ".gemm_path"), so the two compare in the same run.
     public static func all(batch: Int = 64, repeats: Int = 5) throws -> [BenchRecord] {
         var records: [BenchRecord] = []
-        defer { Kernels.thinConvolutions = true }
+        let implicit = Kernels.implicitConvolutions
+        defer { Kernels.thinConvolutions = true; Kernels.implicitConvolutions = implicit }
         for c in dcgan28 + dcgan64 {
             let reference = sgemm(size: 1024, repeats: repeats)
             records.append(reference)
             Kernels.thinConvolutions = true
-            for thin in c.isThin(batch: batch) ? [true, false] : [true] {
-                Kernels.thinConvolutions = thin
+            Kernels.implicitConvolutions = implicit
+            for special in c.isThin(batch: batch) || c.isImplicit(batch: batch) ? [true, false] : [true] {
+                Kernels.thinConvolutions = special
+                Kernels.implicitConvolutions = special ? implicit : false
                 for var r in try convolution(c, batch: batch, repeats: repeats) {
-                    if !thin { r.name += ".gemm_path" }
+                    if !special { r.name += ".gemm_path" }
                     r.sgemmShare = reference.gflops > 0 ? r.gflops / reference.gflops : nil
                     records.append(r)
                 }

@@ -4,11 +4,13 @@ import Foundation
 /// the library loads, so it cannot be changed from inside the process; the toolkit reports it and
 /// warns when an inherited setting holds the library below the CPU, but never overrides it.
 extension BLASInfo {
-    /// One line for logs: kernels, threads, whether OPENBLAS_CORETYPE pinned them, and the version
-    /// of the toolkit's own thin-layer kernels (which give the same results on every version).
+    /// One line for logs: kernels, threads, whether OPENBLAS_CORETYPE pinned them, the version of
+    /// the toolkit's own thin-layer kernels (which give the same results on every version) and
+    /// what the wide convolution layers run on.
     public static var summary: String {
         let pinned = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (pinned by OPENBLAS_CORETYPE=\($0))" } ?? ""
-        return "OpenBLAS kernels \(coreName)\(pinned), \(threads) threads; thin-layer kernels \(ThinKernels.level)"
+        return "OpenBLAS kernels \(coreName)\(pinned), \(threads) threads; thin-layer kernels \(ThinKernels.level); "
+            + "wide layers \(Kernels.wideLayerKernels)"
     }
 
     /// CPU instruction-set extensions from /proc/cpuinfo (empty where unavailable).

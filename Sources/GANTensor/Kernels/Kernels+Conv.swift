@@ -15,7 +15,10 @@
 /// A layer whose kernel covers the whole unpadded image at a single map position (DCGAN's first
 /// generator layer, 1x1 -> 4x4, and last critic layer) is a fully connected layer: its column
 /// matrix is the image itself, so it skips im2col/col2im and runs as one plain gemm.
-/// Thin layers (`ConvLayout.isThin`) run their products through `ThinKernels` instead of gemm.
+/// Thin layers (`ConvLayout.isThin`) run their products through `ThinKernels` instead of gemm;
+/// conv2d forward and the weight gradient of the other layers run as implicit GEMMs where that
+/// is faster (`ConvLayout.isImplicit`), and so does convTranspose2d forward with a stride that
+/// divides the kernel, phase by phase (`ConvLayout.isPhased`).
 extension Kernels {
     /// Largest column matrix or transposed map (floats) one worker holds at once; its share of
     /// the batch is split into groups below it. 8 MB each keeps both workers' columns inside a
@@ -32,6 +35,10 @@ extension Kernels {
         }
         if l.isThin {
             thinConv2dForward(x, w, bias: bias, l, into: y)
+            return y
+        }
+        if l.isImplicit {
+            implicitConv2dForward(x, w, bias: bias, l, into: y)
             return y
         }
         forEachGroup(l) { group, cols, wide in
@@ -63,6 +70,10 @@ extension Kernels {
             thinConvTranspose2dForward(x, w, bias: bias, l, into: y)
             return y
         }
+        if l.isPhased {
+            phasedConvTranspose2dForward(x, w, bias: bias, l, into: y)
+            return y
+        }
         forEachGroup(l) { group, cols, wide in
             let n0 = group.firstSample, g = group.samples, ld = g * l.mapArea
             samplesToColumns(x.data + n0 * l.mapChannels * l.mapArea, samples: g, channels: l.mapChannels,
@@ -85,6 +96,10 @@ extension Kernels {
                  b: x.data, ldb: l.columnRows, c: dw.data, ldc: l.columnRows)
             return dw
         }
+        if l.isImplicit {
+            implicitWeightGradient(image: x, map: gy, l, into: dw)
+            return dw
+        }
         summingWorkers(l, into: dw) { sums in
             if l.isThin {
                 thinWeightGradient(image: x, map: gy, l, sums: sums)
@@ -103,9 +118,16 @@ extension Kernels {
     /// so each group is unfolded once instead of twice (im2col was 9% of a DCGAN-28 step, this
     /// pair a fifth of it). Every product is the separate ops' own, so results are bit for bit
     /// theirs.
+    /// On an implicit layer (`ConvLayout.isImplicit`) there are no columns to share: the two
+    /// products are the implicit GEMMs of `conv2dForward` and `convWeightGradient`.
     static func convTransposeBackward(image gy: Tensor, map x: Tensor, _ w: Tensor, _ l: ConvLayout) -> (dx: Tensor, dw: Tensor) {
         let dx = Tensor(uninitialized: [l.batch, l.mapChannels, l.mapHeight, l.mapWidth])
         let dw = Tensor(uninitialized: [l.mapChannels, l.imageChannels, l.kernelHeight, l.kernelWidth])
+        if l.isImplicit {
+            implicitConv2dForward(gy, w, bias: nil, l, into: dx)
+            implicitWeightGradient(image: gy, map: x, l, into: dw)
+            return (dx, dw)
+        }
         summingWorkers(l, into: dw) { sums in
             forEachGroup(l) { group, cols, wide in
                 im2col(gy.data + group.firstSample * l.imageChannels * l.imageArea, samples: group.samples, l, into: cols)

@@ -6,9 +6,10 @@
 /// the per-worker split are those of the im2col + gemm path (`forEachGroup`).
 extension ConvLayout {
     /// At most 64 column rows (Ci*kh*kw) and a weight of at most 8192 floats (32 KB, one L1).
-    var isThin: Bool {
-        Kernels.thinConvolutions && !isDense && columnRows <= 64 && columnRows * mapChannels <= 8192
-    }
+    var isThin: Bool { Kernels.thinConvolutions && isThinShaped }
+
+    /// The shape test of `isThin`, whether or not thin kernels are switched on.
+    var isThinShaped: Bool { !isDense && columnRows <= 64 && columnRows * mapChannels <= 8192 }
 }
 
 extension Kernels {

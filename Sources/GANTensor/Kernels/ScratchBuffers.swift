@@ -6,7 +6,7 @@ import Foundation
 /// Slots let one kernel hold several buffers at once; a kernel must not call another kernel that
 /// uses the same slot while it holds one (conv kernels call only im2col/gemm/col2im).
 final class ScratchBuffers {
-    enum Slot: Int, CaseIterable { case columns, transposed, lanes }
+    enum Slot: Int, CaseIterable { case columns, transposed, lanes, packedWeight, phaseWeights }
 
     private var buffers: [UnsafeMutablePointer<Float>?] = Array(repeating: nil, count: Slot.allCases.count)
     private var capacities = [Int](repeating: 0, count: Slot.allCases.count)

@@ -1,0 +1,147 @@
+/* gk_conv_weight_gradient: conv2d's weight gradient as an implicit GEMM, dW = map X^T, reducing
+   over every map position of every sample. With the tile of implicit_tile.h, C = dW [maps, K]:
+   A = the map (gy), packed per step of KC positions as rows of MR maps; B = X^T, each panel of
+   KC positions x NR column rows (taps) gathered straight from the NCHW image. A caller splits
+   the columns of dW (not the batch) among threads, so each output's chain runs over the whole
+   batch in one order whatever the thread count. */
+#pragma STDC FP_CONTRACT OFF
+
+#include "implicit_tile.h"
+#include <string.h>
+
+static long reduction(const gk_conv_shape *s) { return s->channels * s->kernel_height * s->kernel_width; }
+static long padded_maps(const gk_conv_shape *s) { return (s->maps + MR - 1) / MR * MR; }
+
+long gk_conv_weight_gradient_work_size(const gk_conv_shape *s, long rows) {
+    const long panels = (rows + NR - 1) / NR;
+    return padded_maps(s) * KC + (long)KC * NR + padded_maps(s) * panels * NR;
+}
+
+/* ap[(b * kc + q) * MR + r] = gy[n, b * MR + r, pos] for position p0 + q = n * area + pos, 0 for
+   the padded maps. */
+static void pack_map(const gk_conv_shape *s, const float *map, long p0, long kc, float *ap) {
+    const long area = s->map_height * s->map_width, blocks = padded_maps(s) / MR;
+    for (long b = 0; b < blocks; b++)
+        for (long r = 0; r < MR; r++) {
+            const long o = b * MR + r;
+            float *to = ap + b * kc * MR + r;
+            if (o >= s->maps) {
+                for (long q = 0; q < kc; q++) to[q * MR] = 0;
+                continue;
+            }
+            for (long q = 0; q < kc; q++) {
+                const long p = p0 + q, n = p / area, pos = p % area;
+                to[q * MR] = map[(n * s->maps + o) * area + pos];
+            }
+        }
+}
+
+/* The taps of one panel: column c (row kk0 + c of X) reads image[source + offset[c]] when its
+   kernel row and column fall inside the image; columns past `count` read 0. For each map position
+   the kernel rows inside the image are a range ilo..<ihi (likewise the columns), and the columns
+   with a kernel row in it are rows_below[ihi] ^ rows_below[ilo] (a tap's bit is set in
+   rows_below[i] when its kernel row is below i). */
+typedef struct {
+    int offset[NR];
+    unsigned rows_below[GK_CONV_MAX_KERNEL + 1], cols_below[GK_CONV_MAX_KERNEL + 1];
+} panel_taps;
+
+static void locate_taps(const gk_conv_shape *s, long kk0, long count, panel_taps *pt) {
+    const long taps = s->kernel_height * s->kernel_width, plane = s->height * s->width;
+    memset(pt->rows_below, 0, sizeof pt->rows_below);
+    memset(pt->cols_below, 0, sizeof pt->cols_below);
+    for (long c = 0; c < NR; c++) {
+        const long kk = kk0 + (c < count ? c : 0), ch = kk / taps, i = kk % taps / s->kernel_width,
+                   j = kk % s->kernel_width;
+        pt->offset[c] = (int)(ch * plane + i * s->dilation_h * s->width + j * s->dilation_w);
+        if (c >= count) continue;
+        for (long b = i + 1; b <= s->kernel_height; b++) pt->rows_below[b] |= 1u << c;
+        for (long b = j + 1; b <= s->kernel_width; b++) pt->cols_below[b] |= 1u << c;
+    }
+}
+
+/* A map position: the image offset of its receptive field's corner, and the kernel rows and
+   columns inside the image. */
+typedef struct {
+    long source;
+    unsigned char ilo, ihi, jlo, jhi;
+} position;
+
+/* first index t < count with lo <= start + t * step, and one past the last with it < size */
+static void inside(long start, long step, long count, long size, unsigned char *lo, unsigned char *hi) {
+    long a = 0, b = count;
+    while (a < count && start + a * step < 0) a++;
+    while (b > a && start + (b - 1) * step >= size) b--;
+    *lo = (unsigned char)a;
+    *hi = (unsigned char)b;
+}
+
+static void locate_positions(const gk_conv_shape *s, long p0, long kc, position *at) {
+    const long area = s->map_height * s->map_width;
+    for (long q = 0; q < kc; q++) {
+        const long p = p0 + q, n = p / area, pos = p % area;
+        const long top = (pos / s->map_width) * s->stride_h - s->pad_h, left = (pos % s->map_width) * s->stride_w - s->pad_w;
+        at[q].source = n * s->channels * s->height * s->width + top * s->width + left;
+        inside(top, s->dilation_h, s->kernel_height, s->height, &at[q].ilo, &at[q].ihi);
+        inside(left, s->dilation_w, s->kernel_width, s->width, &at[q].jlo, &at[q].jhi);
+    }
+}
+
+GK_INLINE unsigned taps_inside(const panel_taps *pt, const position *at) {
+    return (pt->rows_below[at->ihi] ^ pt->rows_below[at->ilo]) & (pt->cols_below[at->jhi] ^ pt->cols_below[at->jlo]);
+}
+
+/* bp[q * NR + c] = X(kk0 + c, position p0 + q). */
+static void pack_taps_scalar(const float *image, const panel_taps *pt, const position *at, long kc, float *bp) {
+    for (long q = 0; q < kc; q++) {
+        const unsigned mask = taps_inside(pt, &at[q]);
+        for (long c = 0; c < NR; c++) bp[q * NR + c] = (mask >> c & 1u) ? image[at[q].source + pt->offset[c]] : 0.0f;
+    }
+}
+
+#if GK_X86
+/* Offsets fit 32-bit gather indices (checked by the caller). */
+static GK_TARGET_AVX512 void pack_taps_avx512(const float *image, const panel_taps *pt, const position *at, long kc,
+                                              float *bp) {
+    const __m512i lo = _mm512_loadu_si512(pt->offset), hi = _mm512_loadu_si512(pt->offset + 16);
+    for (long q = 0; q < kc; q++) {
+        const unsigned mask = taps_inside(pt, &at[q]);
+        const __m512i base = _mm512_set1_epi32((int)at[q].source);
+        _mm512_storeu_ps(bp + q * NR, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)(mask & 0xFFFFu),
+                                                               _mm512_add_epi32(base, lo), image, 4));
+        _mm512_storeu_ps(bp + q * NR + 16, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)(mask >> 16),
+                                                                    _mm512_add_epi32(base, hi), image, 4));
+    }
+}
+#endif
+
+int gk_conv_weight_gradient(const gk_conv_shape *s, long samples, const float *image, const float *map, long first_row,
+                            long rows, float *dw, float *work) {
+    if (s->kernel_height > GK_CONV_MAX_KERNEL || s->kernel_width > GK_CONV_MAX_KERNEL) return -1;
+    const long k = reduction(s), positions = samples * s->map_height * s->map_width, blocks = padded_maps(s) / MR;
+    const long panels = (rows + NR - 1) / NR, ldc = panels * NR;
+    const int level = gk_kernel_level();
+#if GK_X86
+    const int gathers = level == GK_LEVEL_AVX512 && (samples + 1) * s->channels * s->height * s->width < (1L << 30);
+#endif
+    float *ap = work, *bp = ap + padded_maps(s) * KC, *cw = bp + (long)KC * NR;
+    position at[KC];
+    if (positions == 0) memset(cw, 0, sizeof(float) * (size_t)(blocks * MR * ldc));
+    for (long p0 = 0; p0 < positions; p0 += KC) {
+        const long kc = positions - p0 < KC ? positions - p0 : KC;
+        pack_map(s, map, p0, kc, ap);
+        locate_positions(s, p0, kc, at);
+        for (long p = 0; p < panels; p++) {
+            panel_taps pt;
+            locate_taps(s, first_row + p * NR, rows - p * NR < NR ? rows - p * NR : NR, &pt);
+#if GK_X86
+            if (gathers) pack_taps_avx512(image, &pt, at, kc, bp);
+            else
+#endif
+                pack_taps_scalar(image, &pt, at, kc, bp);
+            for (long b = 0; b < blocks; b++) tile(level, kc, ap + b * kc * MR, bp, cw + b * MR * ldc + p * NR, ldc, p0 == 0);
+        }
+    }
+    for (long o = 0; o < s->maps; o++) memcpy(dw + o * k + first_row, cw + o * ldc, sizeof(float) * (size_t)rows);
+    return 0;
+}
