@@ -17,8 +17,6 @@
    D.conv4). */
 enum { PANELS = 4, NC = NR * PANELS };
 
-static long reduction(const gk_conv_shape *s) { return s->channels * s->kernel_height * s->kernel_width; }
-static long padded_maps(const gk_conv_shape *s) { return (s->maps + MR - 1) / MR * MR; }
 
 long gk_conv_packed_size(const gk_conv_shape *s) { return padded_maps(s) * reduction(s); }
 
@@ -178,8 +176,7 @@ int gk_conv_forward(const gk_conv_shape *s, long samples, const float *image, co
     const long k = reduction(s), columns = samples * s->map_height * s->map_width, blocks = padded_maps(s) / MR;
     const int level = gk_kernel_level();
 #if GK_X86
-    /* 32-bit gather indices: every offset within the call's images, plus the padding's reach. */
-    const int gathers = level == GK_LEVEL_AVX512 && (samples + 1) * s->channels * s->height * s->width < (1L << 30);
+    const int gathers = gathers_fit(level, s, samples);
 #endif
     float *bp = work, *cw = work + (long)KC * NC;
     panel_sources ps[PANELS];

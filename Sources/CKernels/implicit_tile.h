@@ -70,6 +70,23 @@ static GK_TARGET_AVX2 void tile_avx2(long kc, const float *ap, const float *bp, 
 }
 #endif
 
+/* The reduction length K = channels * kernel_height * kernel_width of a convolution's columns. */
+static inline long reduction(const gk_conv_shape *s) { return s->channels * s->kernel_height * s->kernel_width; }
+
+/* The maps rounded up to whole MR-row blocks (the packed operand's rows past `maps` are 0). */
+static inline long padded_maps(const gk_conv_shape *s) { return (s->maps + MR - 1) / MR * MR; }
+
+/* Whether the AVX-512 gathers run on `level`: their 32-bit indices must reach every offset within
+   the call's `samples` images, plus the padding's reach. */
+static inline int gathers_fit(int level, const gk_conv_shape *s, long samples) {
+#if GK_X86
+    return level == GK_LEVEL_AVX512 && (samples + 1) * s->channels * s->height * s->width < (1L << 30);
+#else
+    (void)level; (void)s; (void)samples;
+    return 0;
+#endif
+}
+
 /* The tile on `level`. */
 static void tile(int level, long kc, const float *ap, const float *bp, float *c, long ldc, int first) {
     switch (level) {

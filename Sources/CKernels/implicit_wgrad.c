@@ -9,8 +9,6 @@
 #include "implicit_tile.h"
 #include <string.h>
 
-static long reduction(const gk_conv_shape *s) { return s->channels * s->kernel_height * s->kernel_width; }
-static long padded_maps(const gk_conv_shape *s) { return (s->maps + MR - 1) / MR * MR; }
 
 long gk_conv_weight_gradient_work_size(const gk_conv_shape *s, long rows) {
     const long panels = (rows + NR - 1) / NR;
@@ -122,7 +120,7 @@ int gk_conv_weight_gradient(const gk_conv_shape *s, long samples, const float *i
     const long panels = (rows + NR - 1) / NR, ldc = panels * NR;
     const int level = gk_kernel_level();
 #if GK_X86
-    const int gathers = level == GK_LEVEL_AVX512 && (samples + 1) * s->channels * s->height * s->width < (1L << 30);
+    const int gathers = gathers_fit(level, s, samples);
 #endif
     float *ap = work, *bp = ap + padded_maps(s) * KC, *cw = bp + (long)KC * NR;
     position at[KC];

@@ -16,7 +16,7 @@ extension ConvLayout {
         guard !isThinShaped, !isDense, kernelHeight <= Int(GK_CONV_MAX_KERNEL), kernelWidth <= Int(GK_CONV_MAX_KERNEL) else {
             return false
         }
-        return Kernels.implicitConvolutions ?? (ThinKernels.level == .avx512)
+        return Kernels.implicitConvolutionsInForce
     }
 
     var implicitShape: gk_conv_shape {
@@ -37,9 +37,13 @@ extension Kernels {
     /// wide layer (tests, bench comparisons).
     static var implicitConvolutions: Bool? = nil
 
+    /// Whether the wide layers take the implicit GEMMs: `implicitConvolutions`, or by default on
+    /// the AVX-512 level.
+    static var implicitConvolutionsInForce: Bool { implicitConvolutions ?? (ThinKernels.level == .avx512) }
+
     /// What the wide layers run on, for logs: the implicit GEMMs' kernel version, or the fallback.
     public static var wideLayerKernels: String {
-        implicitConvolutions ?? (ThinKernels.level == .avx512) ? "implicit GEMM \(ThinKernels.level)" : "im2col + OpenBLAS"
+        implicitConvolutionsInForce ? "implicit GEMM \(ThinKernels.level)" : "im2col + OpenBLAS"
     }
 
     /// y = conv2d(x, w) + bias on the implicit GEMM.
