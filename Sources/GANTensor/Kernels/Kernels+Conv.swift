@@ -173,8 +173,33 @@ extension Kernels {
         guard batch > 0 else { return }
         let inner = x.count / batch, outer = y.count / batch
         fillChannels(y.data, samples: batch, channels: y.shape[1], area: y.shape[2] * y.shape[3], bias: bias?.data)
+        if transposeWeight && isLongReduction(inner: inner, outer: outer) {
+            denseLongReduction(x, w, batch: batch, inner: inner, outer: outer, into: y)
+            return
+        }
         gemm(transA: false, transB: transposeWeight, m: batch, n: outer, k: inner, a: x.data, lda: inner,
              b: w.data, ldb: w.shape[1] * w.shape[2] * w.shape[3], beta: 1, c: y.data, ldc: outer)
+    }
+
+    /// Few outputs per sample over a long reduction (DCGAN-64's G.convT1 input gradient: 100 outputs,
+    /// each a sum over 8192 = 512x4x4 products): OpenBLAS runs such a product single-threaded at
+    /// 67 GFLOP/s and the gemm's split into column stripes leaves one thread two thirds of it; the
+    /// long-reduction kernel measured 75-88 GFLOP/s a thread on 16-256 outputs (C driver against
+    /// cblas_sgemm, one thread, m = 32, k 1024-8192).
+    static func isLongReduction(inner: Int, outer: Int) -> Bool { inner >= 1024 && outer >= 2 && outer <= 256 }
+
+    /// y (+)= x w^T with the samples split over the workers, each output one chain of the long-
+    /// reduction kernel (CKernels.h) added to y's bias: the same bits for any thread count.
+    private static func denseLongReduction(_ x: Tensor, _ w: Tensor, batch: Int, inner: Int, outer: Int, into y: Tensor) {
+        let workers = Swift.max(1, Swift.min(BLASInfo.threads, batch))
+        Parallel.forWorkers(workers) { worker in
+            let first = batch * worker / workers, end = batch * (worker + 1) / workers
+            guard end > first else { return }
+            ThinKernels.longReductionProduct(m: end - first, n: outer, segments: 1, length: inner,
+                                             a: x.data + first * inner, lda: inner, aStride: 0,
+                                             b: w.data, ldb: inner, bStride: 0,
+                                             c: y.data + first * outer, ldc: outer, accumulate: true)
+        }
     }
 
     /// One group of samples, unfolded and multiplied at once by one worker.
