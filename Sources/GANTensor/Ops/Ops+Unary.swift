@@ -3,12 +3,12 @@ import Foundation
 /// Elementwise math. Each backward is written in Tensor ops so it can be differentiated again.
 extension Tensor {
     public func exp() -> Tensor {
-        let out = Kernels.map(self) { Foundation.exp($0) }
+        let out = Kernels.map(self, grain: Kernels.transcendentalGrain) { Foundation.exp($0) }
         return Tensor.record(out, op: "exp", inputs: [self]) { g, y, _ in [try g * y] }
     }
 
     public func log() -> Tensor {
-        let out = Kernels.map(self) { Foundation.log($0) }
+        let out = Kernels.map(self, grain: Kernels.transcendentalGrain) { Foundation.log($0) }
         return Tensor.record(out, op: "log", inputs: [self]) { g, _, _ in [try g / self] }
     }
 
@@ -20,19 +20,19 @@ extension Tensor {
     /// x^p for a constant exponent.
     public func pow(_ p: Float) -> Tensor {
         if p == 2 { return (try? self * self)! }
-        let out = Kernels.map(self) { Foundation.pow($0, p) }
+        let out = Kernels.map(self, grain: Kernels.transcendentalGrain) { Foundation.pow($0, p) }
         return Tensor.record(out, op: "pow", inputs: [self]) { g, _, _ in
             [try g * (self.pow(p - 1) * p)]
         }
     }
 
     public func tanh() -> Tensor {
-        let out = Kernels.map(self) { Foundation.tanh($0) }
+        let out = Kernels.map(self, grain: Kernels.transcendentalGrain) { Foundation.tanh($0) }
         return Tensor.record(out, op: "tanh", inputs: [self]) { g, y, _ in [try g * (1 - y * y)] }
     }
 
     public func sigmoid() -> Tensor {
-        let out = Kernels.map(self) { x in
+        let out = Kernels.map(self, grain: Kernels.transcendentalGrain) { x in
             x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
         }
         return Tensor.record(out, op: "sigmoid", inputs: [self]) { g, y, _ in [try g * (y * (1 - y))] }
@@ -76,7 +76,7 @@ extension Tensor {
 
     /// log(1 + e^x), computed stably for large |x|.
     public func softplus() -> Tensor {
-        let out = Kernels.map(self) { x in Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x))) }
+        let out = Kernels.map(self, grain: Kernels.transcendentalGrain) { x in Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x))) }
         return Tensor.record(out, op: "softplus", inputs: [self]) { g, _, _ in [try g * self.sigmoid()] }
     }
 }
