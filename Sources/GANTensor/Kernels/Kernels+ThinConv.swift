@@ -34,7 +34,9 @@ extension Kernels {
     }
 
     /// convTranspose2d: per sample, columns = W^T * map [Cm, mapArea], folded by col2im.
+    /// DCGAN's geometry takes the phase kernel instead (`ConvLayout.isThinPhased`).
     static func thinConvTranspose2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout, into y: Tensor) {
+        if l.isThinPhased { return thinPhasedConvTranspose2dForward(x, w, bias: bias, l, into: y) }
         let mapSize = l.mapChannels * l.mapArea
         forEachGroup(l) { group, cols, _ in
             let n0 = group.firstSample, g = group.samples
