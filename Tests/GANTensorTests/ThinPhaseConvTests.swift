@@ -1,11 +1,12 @@
 import XCTest
 @testable import GANTensor
 
-/// The thin phase kernel (Sources/CKernels/thin_transposed.c): convTranspose2d forward onto 1-3
-/// image channels with stride 2, a 4x4 kernel and padding 1, and so conv2d's input gradient of
-/// such a layer. Each output's chain is specified (CKernels.h), so the tests rebuild it in Float
-/// and demand the same bits on every kernel level and thread count, check it against a Double
-/// reference, then the ops against the small-A + col2im path and the direct loops, and gradients.
+/// The thin phase kernels for 1-3 image channels with stride 2, a 4x4 kernel and padding 1:
+/// convTranspose2d forward (Sources/CKernels/thin_transposed.c, and so conv2d's input gradient)
+/// and conv2d forward (thin_conv.c, and so convTranspose2d's input gradient). Each output's chain
+/// is specified (CKernels.h), so the tests rebuild it in Float and demand the same bits on every
+/// kernel level and thread count, check it against a Double reference, then the ops against the
+/// column path (im2col / col2im and the small-A product) and the direct loops, and gradients.
 final class ThinPhaseConvTests: XCTestCase {
     let rng = RandomGenerator(seed: 53)
     let dcgan = Conv2dGeometry(stride: 2, padding: 1)
@@ -100,6 +101,79 @@ final class ThinPhaseConvTests: XCTestCase {
         }
     }
 
+    /// conv2d's chain: for each output, the taps kk = (ci * 4 + i) * 4 + j ascending from 0 over
+    /// the image (0 outside), then bias.
+    func convChains(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ l: ConvLayout) -> (values: [Float], exact: [Double], scale: [Double]) {
+        var values: [Float] = [], exact: [Double] = [], scale: [Double] = []
+        let (ci, h, wd, k) = (l.imageChannels, l.imageHeight, l.imageWidth, l.columnRows)
+        for n in 0..<l.batch { for o in 0..<l.mapChannels { for y in 0..<l.mapHeight { for xx in 0..<l.mapWidth {
+            var acc: Float = 0, e = 0.0, s = 0.0
+            for kk in 0..<k {
+                let c = kk / 16, iy = 2 * y - 1 + kk / 4 % 4, ix = 2 * xx - 1 + kk % 4
+                let inside = iy >= 0 && iy < h && ix >= 0 && ix < wd
+                let v = inside ? x.data[((n * ci + c) * h + iy) * wd + ix] : 0, wv = w.data[o * k + kk]
+                acc = acc.addingProduct(wv, v)
+                e += Double(wv) * Double(v)
+                s += Swift.abs(Double(wv) * Double(v))
+            }
+            if let b { acc = acc + b.data[o]; e += Double(b.data[o]); s += Swift.abs(Double(b.data[o])) }
+            values.append(acc)
+            exact.append(e)
+            scale.append(s)
+        } } } }
+        return (values, exact, scale)
+    }
+
+    func testConvKernelFollowsItsChainOnEveryLevelAndThreadCount() {
+        let threads = BLASInfo.threads
+        defer { BLASInfo.setThreads(threads); ThinKernels.force(nil); Kernels.thinPhasedConvolutions = true }
+        // Odd images with their conv2d maps, and maps cropped or extended against the image (as
+        // adjoints give them); maps across the 16- and 8-lane vectors and the 8- and 4-channel
+        // blocks; then DCGAN's thin layers at batch 1.
+        var cases: [(ConvLayout, String)] = []
+        for trial in 0..<40 {
+            let batch = trial % 4 == 0 ? 5 : pick(1...3), channels = pick(1...3), maps = pick(1...27)
+            let image = (pick(1...40), pick(1...70))
+            let conv = dcgan.convOutputSize(input: image, kernel: (4, 4))
+            let map = trial % 2 == 0 ? conv : (pick(1...21), pick(1...37))
+            guard map.0 > 0, map.1 > 0 else { continue }
+            cases.append((layout(batch: batch, channels: channels, image: image, maps: maps, map: map), "trial \(trial)"))
+        }
+        cases.append((layout(batch: 5, channels: 1, image: (13, 11), maps: 7, map: (6, 5)), "13x11"))
+        cases.append((layout(batch: 1, channels: 1, image: (28, 28), maps: 64, map: (14, 14)), "DCGAN-28 D.conv1"))
+        cases.append((layout(batch: 2, channels: 1, image: (28, 28), maps: 128, map: (14, 14)), "DCGAN-28 G.convT2 input gradient"))
+        cases.append((layout(batch: 1, channels: 3, image: (64, 64), maps: 64, map: (32, 32)), "DCGAN-64 D.conv1"))
+        for (l, name) in cases {
+            XCTAssertTrue(l.isThinPhased, name)
+            let x = rng.uniform([l.batch, l.imageChannels, l.imageHeight, l.imageWidth], low: -1, high: 1)
+            let w = rng.uniform([l.mapChannels, l.imageChannels, 4, 4], low: -1, high: 1)
+            let b = l.batch % 2 == 0 ? nil : rng.uniform([l.mapChannels], low: -1, high: 1)
+            let what = "\(name): image [\(l.batch), \(l.imageChannels), \(l.imageHeight), \(l.imageWidth)] -> map [\(l.mapChannels), \(l.mapHeight), \(l.mapWidth)]"
+            let expected = convChains(x, w, b, l)
+            for level in levels {
+                XCTAssertEqual(ThinKernels.force(level), level)
+                for t in [1, 2, 3] {
+                    BLASInfo.setThreads(t)
+                    let y = Tensor(uninitialized: [l.batch, l.mapChannels, l.mapHeight, l.mapWidth])
+                    Kernels.thinPhasedConv2dForward(x, w, bias: b, l, into: y)
+                    let got = y.scalars
+                    if let i = got.indices.first(where: { got[$0].bitPattern != expected.values[$0].bitPattern }) {
+                        XCTFail("\(what) on \(level), \(t) threads: output \(i) is \(got[i]), chain \(expected.values[i])")
+                    }
+                    if let i = got.indices.first(where: { Swift.abs(Double(got[$0]) - expected.exact[$0]) > 1e-6 * (expected.scale[$0] + 1) }) {
+                        XCTFail("\(what) on \(level): output \(i) is \(got[i]), exact \(expected.exact[i])")
+                    }
+                }
+                // The small-A product of the columns runs the same chain: the same bits.
+                Kernels.thinPhasedConvolutions = false
+                let columns = Tensor(uninitialized: [l.batch, l.mapChannels, l.mapHeight, l.mapWidth])
+                Kernels.thinConv2dForward(x, w, bias: b, l, into: columns)
+                Kernels.thinPhasedConvolutions = true
+                XCTAssertEqual(columns.scalars.map(\.bitPattern), expected.values.map(\.bitPattern), "\(what): column path on \(level)")
+            }
+        }
+    }
+
     func testLayoutsTheKernelTakesAndDeclines() {
         defer { Kernels.thinPhasedConvolutions = true; Kernels.thinConvolutions = true }
         // DCGAN's thin layers take it (a transposed layer's image side is its output).
@@ -134,8 +208,8 @@ final class ThinPhaseConvTests: XCTestCase {
         XCTAssertFalse(dcgan28.isThinPhased)
     }
 
-    /// convTranspose2d (with bias) and conv2d's input gradient through the ops against the
-    /// small-A + col2im path and the direct loops, on 1 and 3 threads.
+    /// convTranspose2d and conv2d (with bias) and their input gradients through the ops against
+    /// the column path and the direct loops, on 1 and 3 threads.
     func testOpsMatchColumnPathAndDirectLoops() throws {
         let threads = BLASInfo.threads
         defer { BLASInfo.setThreads(threads); Kernels.thinPhasedConvolutions = true }
@@ -147,6 +221,8 @@ final class ThinPhaseConvTests: XCTestCase {
             let x = rng.uniform([batch, channels, pick(4...21), pick(4...21)], low: -1, high: 1)
             let wc = rng.uniform([maps, channels, 4, 4], low: -1, high: 1)
             let what = "z\(z.shape) x\(x.shape) w\(w.shape)"
+            let b0 = rng.uniform([maps], low: -1, high: 1)
+            let zy = rng.uniform([batch, channels, 2 * z.shape[2], 2 * z.shape[3]], low: -1, high: 1)
             let y0 = try x.conv2d(wc, geometry: dcgan)
             let gy = rng.uniform(y0.shape, low: -1, high: 1)
             let inputGradient = {
@@ -159,6 +235,13 @@ final class ThinPhaseConvTests: XCTestCase {
             let gradientByColumns = try inputGradient()
             Kernels.thinPhasedConvolutions = true
             let direct = NaiveConv.convTranspose(z, w, b, dcgan)
+            // conv2d forward and convTranspose2d's input gradient take thin_conv.c: the column
+            // path's chain, so its bits.
+            Kernels.thinPhasedConvolutions = false
+            let convByColumns = try x.conv2d(wc, bias: b0, geometry: dcgan).scalars
+            let zGradientByColumns = try zy.convolved(w, bias: nil, dcgan, outputSize: (z.shape[2], z.shape[3])).scalars
+            Kernels.thinPhasedConvolutions = true
+            let convDirect = NaiveConv.conv(x, wc, b0, dcgan)
             for t in [1, 3] {
                 BLASInfo.setThreads(t)
                 let y = try z.convTranspose2d(w, bias: b, geometry: dcgan).scalars
@@ -168,6 +251,14 @@ final class ThinPhaseConvTests: XCTestCase {
                     XCTFail("\(what) on \(t) threads: output \(i) is \(y[i]), columns \(byColumns[i]), direct \(direct[i])")
                     break
                 }
+                let conv = try x.conv2d(wc, bias: b0, geometry: dcgan).scalars
+                XCTAssertEqual(conv.map(\.bitPattern), convByColumns.map(\.bitPattern), "\(what) conv2d on \(t) threads")
+                for i in conv.indices where Swift.abs(Double(conv[i]) - Double(convDirect[i])) > 1e-4 {
+                    XCTFail("\(what) on \(t) threads: conv2d output \(i) is \(conv[i]), direct \(convDirect[i])")
+                    break
+                }
+                let zGradient = try zy.convolved(w, bias: nil, dcgan, outputSize: (z.shape[2], z.shape[3])).scalars
+                XCTAssertEqual(zGradient.map(\.bitPattern), zGradientByColumns.map(\.bitPattern), "\(what) convTranspose2d input gradient")
                 let dx = try inputGradient()
                 for i in dx.indices where Swift.abs(dx[i] - gradientByColumns[i]) > 1e-5 * (gradientBound[i] + 1) {
                     XCTFail("\(what) on \(t) threads: input gradient \(i) is \(dx[i]), columns \(gradientByColumns[i])")

@@ -122,4 +122,19 @@ typedef struct {
 int gk_thin_transposed_conv(const gk_thin_shape *s, long samples, const float *map, const float *weight,
                             const float *bias, float *image);
 
+/* conv2d forward from a thin image (thin_conv.c), the same geometry and weight layout as
+   gk_thin_transposed_conv's (stride 2, 4x4 kernel, padding 1, 1 to GK_THIN_MAX_CHANNELS image
+   channels; the weight [maps, channels, 4, 4] read as W(c, kk) = weight[c * K + kk], K = channels
+   * 16), for `samples` samples:
+     map[n, c, y, x] = sum_{kk < K} W(c, kk) * X_n(kk, y, x)  (+ bias[c])
+   with X_n(kk, y, x) = image[n, ci, 2y - 1 + i, 2x - 1 + j] for kk = (ci * 4 + i) * 4 + j, 0
+   outside the image (im2col's columns). Order: gk_small_a_gemm's and gk_conv_forward's, one chain
+   over kk ascending from 0, then bias added: the same bits as the small-A product of the columns,
+   on every level and for any split of the samples among calls. Work space:
+   gk_thin_conv_work_size(s) floats (the current sample split into its 4 stride phases). Returns
+   0, or -1 when `channels` is outside 1 ... GK_THIN_MAX_CHANNELS (nothing is written). */
+long gk_thin_conv_work_size(const gk_thin_shape *s);
+int gk_thin_conv(const gk_thin_shape *s, long samples, const float *image, const float *weight, const float *bias,
+                 float *map, float *work);
+
 #endif
