@@ -58,6 +58,14 @@ static void thin_transposed_scalar(const gk_thin_shape *s, long samples, const f
 }
 
 #if GK_X86
+/* Bit l set when column x0 + l (l < lanes) lies in [0, width). */
+static unsigned inside_bits(long x0, long width, int lanes) {
+    unsigned bits = 0;
+    for (int l = 0; l < lanes; l++)
+        if (x0 + l >= 0 && x0 + l < width) bits |= 1u << l;
+    return bits;
+}
+
 /* The largest block: channels (GK_THIN_MAX_CHANNELS) and grid rows. */
 #define BLOCK_CHANNELS 3
 #define BLOCK_ROWS 2
@@ -90,14 +98,7 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
         const long y = a0 - 1 + q;
         const int in = y >= 0 && y < mh;
         rows[q] = in ? y : 0;
-        for (int dx = -1; dx <= 1; dx++) {
-            unsigned bits = 0;
-            for (int l = 0; l < 16; l++) {
-                const long x = b0 + l + dx;
-                if (in && x >= 0 && x < mw) bits |= 1u << l;
-            }
-            masks[q][dx + 1] = (__mmask16)bits;
-        }
+        for (int dx = -1; dx <= 1; dx++) masks[q][dx + 1] = (__mmask16)(in ? inside_bits(b0 + dx, mw, 16) : 0);
     }
     for (long c = 0; c < s->maps; c++) {
         const float *mc = map + c * plane, *wc = w + c * CI * 16;
@@ -169,22 +170,13 @@ GK_INLINE GK_TARGET_AVX2 void block256(const gk_thin_shape *s, const float *map,
             for (int px = 0; px < 2; px++)
                 for (int ci = 0; ci < CI; ci++)
                     acc[r][py][px][ci] = _mm256_setzero_ps();
-    unsigned column_bits[3];
-    for (int dx = -1; dx <= 1; dx++) {
-        unsigned bits = 0;
-        for (int l = 0; l < 8; l++) {
-            const long x = b0 + l + dx;
-            if (x >= 0 && x < mw) bits |= 1u << l;
-        }
-        column_bits[dx + 1] = bits;
-    }
     long rows[BLOCK_ROWS + 2];
     __m256i masks[BLOCK_ROWS + 2][3];
     for (int q = 0; q < R + 2; q++) {
         const long y = a0 - 1 + q;
         const int in = y >= 0 && y < mh;
         rows[q] = in ? y : 0;
-        for (int dx = 0; dx < 3; dx++) masks[q][dx] = lanes256(in ? column_bits[dx] : 0);
+        for (int dx = -1; dx <= 1; dx++) masks[q][dx + 1] = lanes256(in ? inside_bits(b0 + dx, mw, 8) : 0);
     }
     for (long c = 0; c < s->maps; c++) {
         const float *mc = map + c * plane, *wc = w + c * CI * 16;

@@ -23,13 +23,14 @@ final class ThinPhaseConvTests: XCTestCase {
                    mapHeight: map.0, mapWidth: map.1, kernelHeight: 4, kernelWidth: 4, geometry: g ?? dcgan)
     }
 
-    /// Each output's specified chain in Float (over map channels, then map rows, then map
-    /// columns ascending, zero terms included, bias last), its exact value and sum of |terms|.
-    func chains(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ l: ConvLayout) -> (values: [Float], exact: [Double], scale: [Double]) {
-        var values: [Float] = [], exact: [Double] = [], scale: [Double] = []
+    typealias Chains = ImplicitConvTests.Chains
+
+    /// convTranspose2d's chain for each output in Float (over map channels, then map rows, then
+    /// map columns ascending, zero terms included, bias last), its exact value and sum of |terms|.
+    func chains(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ l: ConvLayout) -> Chains {
+        var chains = Chains()
         let (ci, cm, mh, mw) = (l.imageChannels, l.mapChannels, l.mapHeight, l.mapWidth)
         for n in 0..<l.batch { for o in 0..<ci { for y in 0..<l.imageHeight { for xx in 0..<l.imageWidth {
-            var acc: Float = 0, e = 0.0, s = 0.0
             for c in 0..<cm {
                 // Kernel row i takes map row a = (y + 1 - i) / 2 when that divides: i descending is
                 // a ascending (and columns alike).
@@ -37,25 +38,16 @@ final class ThinPhaseConvTests: XCTestCase {
                     for j in stride(from: 3, through: 0, by: -1) where (xx + 1 - j) % 2 == 0 {
                         let a = (y + 1 - i) / 2, bb = (xx + 1 - j) / 2
                         let inside = a >= 0 && a < mh && bb >= 0 && bb < mw
-                        let v = inside ? x.data[((n * cm + c) * mh + a) * mw + bb] : 0
-                        let wv = w.data[((c * ci + o) * 4 + i) * 4 + j]
-                        acc = acc.addingProduct(wv, v)
-                        e += Double(wv) * Double(v)
-                        s += Swift.abs(Double(wv) * Double(v))
+                        chains.add(w.data[((c * ci + o) * 4 + i) * 4 + j], inside ? x.data[((n * cm + c) * mh + a) * mw + bb] : 0)
                     }
                 }
             }
-            if let b { acc = acc + b.data[o]; e += Double(b.data[o]); s += Swift.abs(Double(b.data[o])) }
-            values.append(acc)
-            exact.append(e)
-            scale.append(s)
+            chains.finish(bias: b?.data[o])
         } } } }
-        return (values, exact, scale)
+        return chains
     }
 
     func testKernelFollowsItsChainOnEveryLevelAndThreadCount() {
-        let threads = BLASInfo.threads
-        defer { BLASInfo.setThreads(threads); ThinKernels.force(nil) }
         // Random sizes: image twice the map (plus output padding), or an odd image whose conv2d
         // map this is (the input gradient), or maps cropped or extended against the image; then
         // DCGAN's four thin layers at batch 1 (28x28 from 64 and 128 maps, 64x64 from 64).
@@ -76,57 +68,26 @@ final class ThinPhaseConvTests: XCTestCase {
         cases.append((layout(batch: 1, channels: 1, image: (28, 28), maps: 128, map: (14, 14)), "DCGAN-28 G.convT2"))
         cases.append((layout(batch: 2, channels: 1, image: (28, 28), maps: 64, map: (14, 14)), "DCGAN-28 D.conv1 input gradient"))
         cases.append((layout(batch: 1, channels: 3, image: (64, 64), maps: 64, map: (32, 32)), "DCGAN-64 G.convT5"))
-        for (l, name) in cases {
-            XCTAssertTrue(l.isThinPhased, name)
-            let x = rng.uniform([l.batch, l.mapChannels, l.mapHeight, l.mapWidth], low: -1, high: 1)
-            let w = rng.uniform([l.mapChannels, l.imageChannels, 4, 4], low: -1, high: 1)
-            let b = l.batch % 2 == 0 ? nil : rng.uniform([l.imageChannels], low: -1, high: 1)
-            let what = "\(name): map [\(l.batch), \(l.mapChannels), \(l.mapHeight), \(l.mapWidth)] -> image [\(l.imageChannels), \(l.imageHeight), \(l.imageWidth)]"
-            let expected = chains(x, w, b, l)
-            for level in levels {
-                XCTAssertEqual(ThinKernels.force(level), level)
-                for t in [1, 2, 3] {
-                    BLASInfo.setThreads(t)
-                    let y = Tensor(uninitialized: [l.batch, l.imageChannels, l.imageHeight, l.imageWidth])
-                    Kernels.thinPhasedConvTranspose2dForward(x, w, bias: b, l, into: y)
-                    let got = y.scalars
-                    if let i = got.indices.first(where: { got[$0].bitPattern != expected.values[$0].bitPattern }) {
-                        XCTFail("\(what) on \(level), \(t) threads: output \(i) is \(got[i]), chain \(expected.values[i])")
-                    }
-                    if let i = got.indices.first(where: { Swift.abs(Double(got[$0]) - expected.exact[$0]) > 1e-6 * (expected.scale[$0] + 1) }) {
-                        XCTFail("\(what) on \(level): output \(i) is \(got[i]), exact \(expected.exact[i])")
-                    }
-                }
-            }
-        }
+        assertKernelFollowsChains(cases, transposed: true)
     }
 
     /// conv2d's chain: for each output, the taps kk = (ci * 4 + i) * 4 + j ascending from 0 over
     /// the image (0 outside), then bias.
-    func convChains(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ l: ConvLayout) -> (values: [Float], exact: [Double], scale: [Double]) {
-        var values: [Float] = [], exact: [Double] = [], scale: [Double] = []
+    func convChains(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ l: ConvLayout) -> Chains {
+        var chains = Chains()
         let (ci, h, wd, k) = (l.imageChannels, l.imageHeight, l.imageWidth, l.columnRows)
         for n in 0..<l.batch { for o in 0..<l.mapChannels { for y in 0..<l.mapHeight { for xx in 0..<l.mapWidth {
-            var acc: Float = 0, e = 0.0, s = 0.0
             for kk in 0..<k {
                 let c = kk / 16, iy = 2 * y - 1 + kk / 4 % 4, ix = 2 * xx - 1 + kk % 4
                 let inside = iy >= 0 && iy < h && ix >= 0 && ix < wd
-                let v = inside ? x.data[((n * ci + c) * h + iy) * wd + ix] : 0, wv = w.data[o * k + kk]
-                acc = acc.addingProduct(wv, v)
-                e += Double(wv) * Double(v)
-                s += Swift.abs(Double(wv) * Double(v))
+                chains.add(w.data[o * k + kk], inside ? x.data[((n * ci + c) * h + iy) * wd + ix] : 0)
             }
-            if let b { acc = acc + b.data[o]; e += Double(b.data[o]); s += Swift.abs(Double(b.data[o])) }
-            values.append(acc)
-            exact.append(e)
-            scale.append(s)
+            chains.finish(bias: b?.data[o])
         } } } }
-        return (values, exact, scale)
+        return chains
     }
 
     func testConvKernelFollowsItsChainOnEveryLevelAndThreadCount() {
-        let threads = BLASInfo.threads
-        defer { BLASInfo.setThreads(threads); ThinKernels.force(nil); Kernels.thinPhasedConvolutions = true }
         // Odd images with their conv2d maps, and maps cropped or extended against the image (as
         // adjoints give them); maps across the 16- and 8-lane vectors and the 8- and 4-channel
         // blocks; then DCGAN's thin layers at batch 1.
@@ -143,33 +104,55 @@ final class ThinPhaseConvTests: XCTestCase {
         cases.append((layout(batch: 1, channels: 1, image: (28, 28), maps: 64, map: (14, 14)), "DCGAN-28 D.conv1"))
         cases.append((layout(batch: 2, channels: 1, image: (28, 28), maps: 128, map: (14, 14)), "DCGAN-28 G.convT2 input gradient"))
         cases.append((layout(batch: 1, channels: 3, image: (64, 64), maps: 64, map: (32, 32)), "DCGAN-64 D.conv1"))
+        assertKernelFollowsChains(cases, transposed: false)
+    }
+
+    /// For each case: random operands, the kernel (transposed: thin_transposed.c from the map,
+    /// else thin_conv.c from the image) on every level and 1-3 threads against the chain, bit for
+    /// bit and within rounding of the exact value; conv2d also against the column path's bits.
+    func assertKernelFollowsChains(_ cases: [(ConvLayout, String)], transposed: Bool,
+                                   file: StaticString = #filePath, line: UInt = #line) {
+        let threads = BLASInfo.threads
+        defer { BLASInfo.setThreads(threads); ThinKernels.force(nil); Kernels.thinPhasedConvolutions = true }
         for (l, name) in cases {
-            XCTAssertTrue(l.isThinPhased, name)
-            let x = rng.uniform([l.batch, l.imageChannels, l.imageHeight, l.imageWidth], low: -1, high: 1)
-            let w = rng.uniform([l.mapChannels, l.imageChannels, 4, 4], low: -1, high: 1)
-            let b = l.batch % 2 == 0 ? nil : rng.uniform([l.mapChannels], low: -1, high: 1)
-            let what = "\(name): image [\(l.batch), \(l.imageChannels), \(l.imageHeight), \(l.imageWidth)] -> map [\(l.mapChannels), \(l.mapHeight), \(l.mapWidth)]"
-            let expected = convChains(x, w, b, l)
+            XCTAssertTrue(l.isThinPhased, name, file: file, line: line)
+            let mapShape = [l.batch, l.mapChannels, l.mapHeight, l.mapWidth]
+            let imageShape = [l.batch, l.imageChannels, l.imageHeight, l.imageWidth]
+            let (inShape, outShape) = transposed ? (mapShape, imageShape) : (imageShape, mapShape)
+            let x = rng.uniform(inShape, low: -1, high: 1), w = rng.uniform([l.mapChannels, l.imageChannels, 4, 4], low: -1, high: 1)
+            let b = l.batch % 2 == 0 ? nil : rng.uniform([outShape[1]], low: -1, high: 1)
+            let what = "\(name): \(inShape) -> \(outShape)"
+            let expected = transposed ? chains(x, w, b, l) : convChains(x, w, b, l)
+            let run = { (y: Tensor) in
+                if transposed {
+                    Kernels.thinPhasedConvTranspose2dForward(x, w, bias: b, l, into: y)
+                } else {
+                    Kernels.thinPhasedConv2dForward(x, w, bias: b, l, into: y)
+                }
+            }
             for level in levels {
-                XCTAssertEqual(ThinKernels.force(level), level)
+                XCTAssertEqual(ThinKernels.force(level), level, file: file, line: line)
                 for t in [1, 2, 3] {
                     BLASInfo.setThreads(t)
-                    let y = Tensor(uninitialized: [l.batch, l.mapChannels, l.mapHeight, l.mapWidth])
-                    Kernels.thinPhasedConv2dForward(x, w, bias: b, l, into: y)
+                    let y = Tensor(uninitialized: outShape)
+                    run(y)
                     let got = y.scalars
                     if let i = got.indices.first(where: { got[$0].bitPattern != expected.values[$0].bitPattern }) {
-                        XCTFail("\(what) on \(level), \(t) threads: output \(i) is \(got[i]), chain \(expected.values[i])")
+                        XCTFail("\(what) on \(level), \(t) threads: output \(i) is \(got[i]), chain \(expected.values[i])",
+                                file: file, line: line)
                     }
                     if let i = got.indices.first(where: { Swift.abs(Double(got[$0]) - expected.exact[$0]) > 1e-6 * (expected.scale[$0] + 1) }) {
-                        XCTFail("\(what) on \(level): output \(i) is \(got[i]), exact \(expected.exact[i])")
+                        XCTFail("\(what) on \(level): output \(i) is \(got[i]), exact \(expected.exact[i])", file: file, line: line)
                     }
                 }
-                // The small-A product of the columns runs the same chain: the same bits.
+                guard !transposed else { continue }
+                // The small-A product of the columns runs conv2d's chain: the same bits.
                 Kernels.thinPhasedConvolutions = false
-                let columns = Tensor(uninitialized: [l.batch, l.mapChannels, l.mapHeight, l.mapWidth])
+                let columns = Tensor(uninitialized: outShape)
                 Kernels.thinConv2dForward(x, w, bias: b, l, into: columns)
                 Kernels.thinPhasedConvolutions = true
-                XCTAssertEqual(columns.scalars.map(\.bitPattern), expected.values.map(\.bitPattern), "\(what): column path on \(level)")
+                XCTAssertEqual(columns.scalars.map(\.bitPattern), expected.values.map(\.bitPattern), "\(what): column path on \(level)",
+                               file: file, line: line)
             }
         }
     }
