@@ -42,11 +42,13 @@ static void split_phases(const gk_thin_shape *s, const float *image, float *work
                         memset(row, 0, sizeof(float) * (size_t)p);
                         continue;
                     }
-                    const float *src = image + (ci * h + y) * wd;
-                    for (long v = 0; v < p; v++) {
-                        const long x = 2 * v + pc - 1;
-                        row[v] = x >= 0 && x < wd ? src[x] : 0.0f;
-                    }
+                    /* Columns 2v + pc - 1 inside the image: v in [lo, hi), zeros around. */
+                    const float *src = image + (ci * h + y) * wd + pc - 1;
+                    const long lo = pc == 0 ? 1 : 0, hi = (wd - pc) / 2 + 1 < p ? (wd - pc) / 2 + 1 : p;
+                    long v = 0;
+                    for (; v < lo; v++) row[v] = 0.0f;
+                    for (; v < hi; v++) row[v] = src[2 * v];
+                    for (; v < p; v++) row[v] = 0.0f;
                 }
             }
 }
