@@ -101,4 +101,40 @@ long gk_conv_weight_gradient_work_size(const gk_conv_shape *s, long rows);
 int gk_conv_weight_gradient(const gk_conv_shape *s, long samples, const float *image, const float *map, long first_row,
                             long rows, float *dw, float *work);
 
+/* convTranspose2d forward onto a thin image by output phases (thin_transposed.c): stride 2, a 4x4
+   kernel, padding 1, no dilation, 1 to GK_THIN_MAX_CHANNELS image channels, for `samples` samples:
+     image[n, ci, Y, X] = sum_{c < maps} sum_{i, j < 4} W(c, ci, i, j) * map[n, c, y, x]  (+ bias[ci])
+   over the taps with 2y - 1 + i = Y and 2x - 1 + j = X (2 x 2 of them per output), map
+   positions outside the map reading 0; W(c, ci, i, j) = weight[((c * channels + ci) * 4 + i) * 4
+   + j] (convTranspose2d's weight [maps, channels, 4, 4]); the map [samples, maps, map_height,
+   map_width] may be smaller or larger than the image's half (output padding, cropped adjoints).
+   Order: each output is one chain acc = fma(W, map, acc) from acc = 0 over c ascending, within c
+   its taps by map row y ascending then map column x ascending (kernel rows i and columns j
+   descending), the zero terms included; then bias added. The same on every level and for any
+   split of the samples among calls. */
+#define GK_THIN_MAX_CHANNELS 3
+typedef struct {
+    long channels, height, width;
+    long maps, map_height, map_width;
+} gk_thin_shape;
+
+/* Returns 0, or -1 when `channels` is outside 1 ... GK_THIN_MAX_CHANNELS (nothing is written). */
+int gk_thin_transposed_conv(const gk_thin_shape *s, long samples, const float *map, const float *weight,
+                            const float *bias, float *image);
+
+/* conv2d forward from a thin image (thin_conv.c), the same geometry and weight layout as
+   gk_thin_transposed_conv's (stride 2, 4x4 kernel, padding 1, 1 to GK_THIN_MAX_CHANNELS image
+   channels; the weight [maps, channels, 4, 4] read as W(c, kk) = weight[c * K + kk], K = channels
+   * 16), for `samples` samples:
+     map[n, c, y, x] = sum_{kk < K} W(c, kk) * X_n(kk, y, x)  (+ bias[c])
+   with X_n(kk, y, x) = image[n, ci, 2y - 1 + i, 2x - 1 + j] for kk = (ci * 4 + i) * 4 + j, 0
+   outside the image (im2col's columns). Order: gk_small_a_gemm's and gk_conv_forward's, one chain
+   over kk ascending from 0, then bias added: the same bits as the small-A product of the columns,
+   on every level and for any split of the samples among calls. Work space:
+   gk_thin_conv_work_size(s) floats (the current sample split into its 4 stride phases). Returns
+   0, or -1 when `channels` is outside 1 ... GK_THIN_MAX_CHANNELS (nothing is written). */
+long gk_thin_conv_work_size(const gk_thin_shape *s);
+int gk_thin_conv(const gk_thin_shape *s, long samples, const float *image, const float *weight, const float *bias,
+                 float *map, float *work);
+
 #endif

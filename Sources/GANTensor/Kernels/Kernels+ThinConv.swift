@@ -22,7 +22,9 @@ extension Kernels {
     static var thinColumnBudget = 1 << 17
 
     /// conv2d: per sample, map [Cm, mapArea] = W [Cm, Ci*kh*kw] * its columns (+ bias).
+    /// DCGAN's geometry takes the phase kernel instead (`ConvLayout.isThinPhased`).
     static func thinConv2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout, into y: Tensor) {
+        if l.isThinPhased { return thinPhasedConv2dForward(x, w, bias: bias, l, into: y) }
         let mapSize = l.mapChannels * l.mapArea
         forEachGroup(l) { group, cols, _ in
             let n0 = group.firstSample, g = group.samples
@@ -34,7 +36,9 @@ extension Kernels {
     }
 
     /// convTranspose2d: per sample, columns = W^T * map [Cm, mapArea], folded by col2im.
+    /// DCGAN's geometry takes the phase kernel instead (`ConvLayout.isThinPhased`).
     static func thinConvTranspose2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout, into y: Tensor) {
+        if l.isThinPhased { return thinPhasedConvTranspose2dForward(x, w, bias: bias, l, into: y) }
         let mapSize = l.mapChannels * l.mapArea
         forEachGroup(l) { group, cols, _ in
             let n0 = group.firstSample, g = group.samples

@@ -1,0 +1,190 @@
+/* gk_thin_conv: conv2d forward from an image of 1-3 channels with stride 2, a 4x4 kernel and
+   padding 1 (DCGAN's first critic layer, and the input gradient of its last generator layer),
+   without a column matrix. Each sample's padded image is split once into its 4 stride phases
+   (even/odd rows x even/odd columns); tap (i, j) of map row y then reads phase (i % 2, j % 2) at
+   row y + i / 2 and columns x + j / 2, a contiguous vector for consecutive x. A block of R map
+   channels x 2 vectors of positions runs the K = channels * 16 taps as the small-A product would
+   (CKernels.h: the same chain, so the same bits), reading the phases from L1 instead of an
+   unfolded column matrix from L2. */
+#include "dispatch.h"
+#include <math.h>
+#include <string.h>
+#if GK_X86
+#include <immintrin.h>
+#endif
+
+/* Only the explicit fma calls may fuse: an implicit contraction would change the rounding. */
+#pragma STDC FP_CONTRACT OFF
+
+/* The block loops run over constants: unrolled, the accumulators stay in registers. */
+#define GK_UNROLL _Pragma("clang loop unroll(full)")
+
+/* Floats per phase row: the map's columns rounded up to whole 16-lane vectors, plus one vector
+   for the tap that reads one column further (zeros). */
+static long pitch(const gk_thin_shape *s) { return (s->map_width + 15) / 16 * 16 + 16; }
+
+/* Floats of one phase plane: map_height + 1 rows (taps reach one row further). */
+static long phase_size(const gk_thin_shape *s) { return (s->map_height + 1) * pitch(s); }
+
+long gk_thin_conv_work_size(const gk_thin_shape *s) { return s->channels * 4 * phase_size(s); }
+
+/* phase[ci][pr][pc][u][v] = image[ci][2u + pr - 1][2v + pc - 1], 0 outside the image. */
+static void split_phases(const gk_thin_shape *s, const float *image, float *work) {
+    const long p = pitch(s), size = phase_size(s), h = s->height, wd = s->width;
+    for (long ci = 0; ci < s->channels; ci++)
+        for (int pr = 0; pr < 2; pr++)
+            for (int pc = 0; pc < 2; pc++) {
+                float *phase = work + ((ci * 2 + pr) * 2 + pc) * size;
+                for (long u = 0; u <= s->map_height; u++) {
+                    float *row = phase + u * p;
+                    const long y = 2 * u + pr - 1;
+                    if (y < 0 || y >= h) {
+                        memset(row, 0, sizeof(float) * (size_t)p);
+                        continue;
+                    }
+                    /* Columns 2v + pc - 1 inside the image: v in [lo, hi), zeros around. */
+                    const float *src = image + (ci * h + y) * wd + pc - 1;
+                    const long lo = pc == 0 ? 1 : 0, hi = (wd - pc) / 2 + 1 < p ? (wd - pc) / 2 + 1 : p;
+                    long v = 0;
+                    for (; v < lo; v++) row[v] = 0.0f;
+                    for (; v < hi; v++) row[v] = src[2 * v];
+                    for (; v < p; v++) row[v] = 0.0f;
+                }
+            }
+}
+
+/* Where tap kk (channel ci = kk / 16, kernel row i, column j) of position (y, x) reads. */
+GK_INLINE long tap_offset(const gk_thin_shape *s, long kk, long y, long x) {
+    const long ci = kk / 16, i = kk / 4 % 4, j = kk % 4;
+    return ((ci * 2 + i % 2) * 2 + j % 2) * phase_size(s) + (y + i / 2) * pitch(s) + x + j / 2;
+}
+
+/* One output, scalar: its chain over the taps kk ascending. */
+static void thin_conv_scalar(const gk_thin_shape *s, const float *work, const float *w, const float *bias,
+                             float *map) {
+    const long k = s->channels * 16;
+    for (long c = 0; c < s->maps; c++)
+        for (long y = 0; y < s->map_height; y++)
+            for (long x = 0; x < s->map_width; x++) {
+                float acc = 0;
+                for (long kk = 0; kk < k; kk++) acc = fmaf(w[c * k + kk], work[tap_offset(s, kk, y, x)], acc);
+                if (bias) acc = acc + bias[c];
+                map[(c * s->map_height + y) * s->map_width + x] = acc;
+            }
+}
+
+#if GK_X86
+/* The walk shared by the vector versions, for one sample: map channels by blocks of R (then one
+   by one), and the map's vectors of LANES positions (row y, first column x) two at a time, each
+   pair through TILE(s, work, taps, w, bias, map, c, rows, y0, x0, y1, x1, vecs); `taps` holds
+   each tap's offset in the phases (tap_offset of position 0). */
+#define THIN_CONV_WALK(TILE, LANES, R)                                                               \
+    {                                                                                                \
+        const long per_row = (s->map_width + (LANES) - 1) / (LANES), count = s->map_height * per_row; \
+        long taps[GK_THIN_MAX_CHANNELS * 16];                                                        \
+        for (long kk = 0; kk < s->channels * 16; kk++) taps[kk] = tap_offset(s, kk, 0, 0);          \
+        long c = 0;                                                                                  \
+        for (; c + (R) <= s->maps; c += (R)) THIN_CONV_POSITIONS(TILE, LANES, R)                     \
+        for (; c < s->maps; c++) THIN_CONV_POSITIONS(TILE, LANES, 1)                                 \
+    }
+#define THIN_CONV_POSITIONS(TILE, LANES, ROWS)                                                       \
+    for (long q = 0; q < count; q += 2) {                                                            \
+        const long y0 = q / per_row, x0 = q % per_row * (LANES);                                     \
+        const long y1 = (q + 1) / per_row, x1 = (q + 1) % per_row * (LANES);                         \
+        if (q + 1 < count) TILE(s, work, taps, w, bias, map, c, ROWS, y0, x0, y1, x1, 2);            \
+        else TILE(s, work, taps, w, bias, map, c, ROWS, y0, x0, y1, x1, 1);                          \
+    }
+
+/* AVX-512: `rows` map channels from c x `vecs` vectors of 16 positions. */
+GK_INLINE GK_TARGET_AVX512 void tile512(const gk_thin_shape *s, const float *work, const long *taps, const float *w,
+                                        const float *bias,
+                                        float *map, long c, const int rows, long y0, long x0, long y1, long x1,
+                                        const int vecs) {
+    const long k = s->channels * 16, mw = s->map_width, area = s->map_height * mw;
+    const long base[2] = {y0 * pitch(s) + x0, y1 * pitch(s) + x1};
+    __m512 acc[8][2];
+    GK_UNROLL for (int r = 0; r < rows; r++)
+        GK_UNROLL for (int v = 0; v < vecs; v++) acc[r][v] = _mm512_setzero_ps();
+    for (long kk = 0; kk < k; kk++) {
+        const long at = taps[kk];
+        __m512 b[2];
+        GK_UNROLL for (int v = 0; v < vecs; v++) b[v] = _mm512_loadu_ps(work + at + base[v]);
+        GK_UNROLL for (int r = 0; r < rows; r++) {
+            const __m512 a = _mm512_set1_ps(w[(c + r) * k + kk]);
+            GK_UNROLL for (int v = 0; v < vecs; v++) acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);
+        }
+    }
+    const long ys[2] = {y0, y1}, xs[2] = {x0, x1};
+    GK_UNROLL for (int v = 0; v < vecs; v++) {
+        const long left = mw - xs[v];
+        const __mmask16 mask = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
+        GK_UNROLL for (int r = 0; r < rows; r++) {
+            __m512 x = acc[r][v];
+            if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[c + r]));
+            _mm512_mask_storeu_ps(map + (c + r) * area + ys[v] * mw + xs[v], mask, x);
+        }
+    }
+}
+
+/* 8 map channels x 2 vectors per block (16 accumulators). */
+static GK_TARGET_AVX512 void thin_conv_avx512(const gk_thin_shape *s, const float *work, const float *w,
+                                              const float *bias, float *map) THIN_CONV_WALK(tile512, 16, 8)
+
+/* AVX2 masks for the first `count` (0.., at most 8) of 8 lanes. */
+GK_INLINE GK_TARGET_AVX2 __m256i first256(long count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(count > 8 ? 8 : count)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* AVX2: `rows` map channels from c x `vecs` vectors of 8 positions. */
+GK_INLINE GK_TARGET_AVX2 void tile256(const gk_thin_shape *s, const float *work, const long *taps, const float *w,
+                                      const float *bias,
+                                      float *map, long c, const int rows, long y0, long x0, long y1, long x1,
+                                      const int vecs) {
+    const long k = s->channels * 16, mw = s->map_width, area = s->map_height * mw;
+    const long base[2] = {y0 * pitch(s) + x0, y1 * pitch(s) + x1};
+    __m256 acc[4][2];
+    GK_UNROLL for (int r = 0; r < rows; r++)
+        GK_UNROLL for (int v = 0; v < vecs; v++) acc[r][v] = _mm256_setzero_ps();
+    for (long kk = 0; kk < k; kk++) {
+        const long at = taps[kk];
+        __m256 b[2];
+        GK_UNROLL for (int v = 0; v < vecs; v++) b[v] = _mm256_loadu_ps(work + at + base[v]);
+        GK_UNROLL for (int r = 0; r < rows; r++) {
+            const __m256 a = _mm256_broadcast_ss(w + (c + r) * k + kk);
+            GK_UNROLL for (int v = 0; v < vecs; v++) acc[r][v] = _mm256_fmadd_ps(a, b[v], acc[r][v]);
+        }
+    }
+    const long ys[2] = {y0, y1}, xs[2] = {x0, x1};
+    GK_UNROLL for (int v = 0; v < vecs; v++) {
+        const __m256i mask = first256(mw - xs[v]);
+        GK_UNROLL for (int r = 0; r < rows; r++) {
+            __m256 x = acc[r][v];
+            if (bias) x = _mm256_add_ps(x, _mm256_set1_ps(bias[c + r]));
+            _mm256_maskstore_ps(map + (c + r) * area + ys[v] * mw + xs[v], mask, x);
+        }
+    }
+}
+
+/* 4 map channels x 2 vectors per block (8 accumulators of the 16 registers). */
+static GK_TARGET_AVX2 void thin_conv_avx2(const gk_thin_shape *s, const float *work, const float *w,
+                                          const float *bias, float *map) THIN_CONV_WALK(tile256, 8, 4)
+#endif
+
+int gk_thin_conv(const gk_thin_shape *s, long samples, const float *image, const float *weight, const float *bias,
+                 float *map, float *work) {
+    if (s->channels < 1 || s->channels > GK_THIN_MAX_CHANNELS) return -1;
+    const long image_size = s->channels * s->height * s->width, map_size = s->maps * s->map_height * s->map_width;
+    const int level = gk_kernel_level();
+    for (long n = 0; n < samples; n++) {
+        split_phases(s, image + n * image_size, work);
+        float *m = map + n * map_size;
+        switch (level) {
+#if GK_X86
+        case GK_LEVEL_AVX512: thin_conv_avx512(s, work, weight, bias, m); break;
+        case GK_LEVEL_AVX2: thin_conv_avx2(s, work, weight, bias, m); break;
+#endif
+        default: thin_conv_scalar(s, work, weight, bias, m); break;
+        }
+    }
+    return 0;
+}

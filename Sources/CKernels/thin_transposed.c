@@ -1,0 +1,249 @@
+/* gk_thin_transposed_conv: convTranspose2d forward onto an image of 1-3 channels with stride 2,
+   a 4x4 kernel and padding 1 (DCGAN's last generator layer, and conv2d's input gradient of its
+   first critic layer), by output phases and without a column matrix. Image row Y = 2a + py takes
+   kernel rows i = py + 1 - 2dy from map rows a + dy (dy in {py - 1, py}), and columns likewise:
+   each of the 4 phases is a 2x2 correlation of the map. The positions (a, b) of the phase grid
+   run on the vector lanes; a block keeps the accumulators of every phase and image channel for R
+   grid rows x V vectors of columns, reads each map vector once per map channel for all the phases
+   that use it, and writes each output once, the two column phases interleaved. See CKernels.h
+   for the order of operations. */
+#include "dispatch.h"
+#include <math.h>
+#if GK_X86
+#include <immintrin.h>
+#endif
+
+/* Only the explicit fma calls may fuse: an implicit contraction would change the rounding. */
+#pragma STDC FP_CONTRACT OFF
+
+/* The block loops run over constants: unrolled, the accumulators stay in registers. */
+#define GK_UNROLL _Pragma("clang loop unroll(full)")
+
+/* Whether the phase of an output (py or px, 0/1) takes the map offset d (-1, 0, 1), and the
+   kernel tap (row or column) that it then uses. */
+GK_INLINE int takes(int phase, int d) { return d == phase - 1 || d == phase; }
+GK_INLINE int tap(int phase, int d) { return phase + 1 - 2 * d; }
+
+/* One output, scalar: its chain over the map channels, each channel's taps in the order of the
+   map offsets (dy, then dx, ascending). */
+static float output_scalar(const gk_thin_shape *s, const float *map, const float *w, long ci, long y, long x) {
+    const int py = (int)(y & 1), px = (int)(x & 1);
+    const long a = y >> 1, b = x >> 1, plane = s->map_height * s->map_width;
+    float acc = 0;
+    for (long c = 0; c < s->maps; c++)
+        for (int dy = -1; dy <= 1; dy++) {
+            if (!takes(py, dy)) continue;
+            for (int dx = -1; dx <= 1; dx++) {
+                if (!takes(px, dx)) continue;
+                const long my = a + dy, mx = b + dx;
+                const int inside = my >= 0 && my < s->map_height && mx >= 0 && mx < s->map_width;
+                const float v = inside ? map[c * plane + my * s->map_width + mx] : 0.0f;
+                acc = fmaf(w[(c * s->channels + ci) * 16 + tap(py, dy) * 4 + tap(px, dx)], v, acc);
+            }
+        }
+    return acc;
+}
+
+static void thin_transposed_scalar(const gk_thin_shape *s, long samples, const float *map, const float *w,
+                                   const float *bias, float *image) {
+    const long ci_count = s->channels, h = s->height, wd = s->width;
+    for (long n = 0; n < samples; n++)
+        for (long ci = 0; ci < ci_count; ci++)
+            for (long y = 0; y < h; y++)
+                for (long x = 0; x < wd; x++) {
+                    float v = output_scalar(s, map + n * s->maps * s->map_height * s->map_width, w, ci, y, x);
+                    if (bias) v = v + bias[ci];
+                    image[((n * ci_count + ci) * h + y) * wd + x] = v;
+                }
+}
+
+#if GK_X86
+/* Bit l set when column x0 + l (l < lanes) lies in [0, width). */
+static unsigned inside_bits(long x0, long width, int lanes) {
+    unsigned bits = 0;
+    for (int l = 0; l < lanes; l++)
+        if (x0 + l >= 0 && x0 + l < width) bits |= 1u << l;
+    return bits;
+}
+
+/* The largest block: channels (GK_THIN_MAX_CHANNELS) and grid rows. */
+#define BLOCK_CHANNELS 3
+#define BLOCK_ROWS 2
+
+/* The walk shared by the vector versions: per sample, blocks of R grid rows by one vector of
+   LANES grid columns, each through BLOCK(s, map, w, bias, image, a0, b0, channels, R). */
+#define THIN_TRANSPOSED_WALK(BLOCK, LANES, CI, R)                                                    \
+    for (long n = 0; n < samples; n++) {                                                             \
+        const float *m = map + n * s->maps * s->map_height * s->map_width;                           \
+        float *img = image + n * (CI) * s->height * s->width;                                        \
+        for (long a0 = 0; a0 < (s->height + 1) / 2; a0 += (R))                                       \
+            for (long b0 = 0; b0 < (s->width + 1) / 2; b0 += (LANES))                                \
+                BLOCK(s, m, w, bias, img, a0, b0, CI, R);                                            \
+    }
+
+/* AVX-512: a block of R rows x 16 columns of the phase grid. */
+GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *map, const float *w, const float *bias,
+                                         float *image, long a0, long b0, const int CI, const int R) {
+    const long mh = s->map_height, mw = s->map_width, plane = mh * mw, h = s->height, wd = s->width;
+    __m512 acc[BLOCK_ROWS][2][2][BLOCK_CHANNELS];
+    for (int r = 0; r < R; r++)
+        for (int py = 0; py < 2; py++)
+            for (int px = 0; px < 2; px++)
+                for (int ci = 0; ci < CI; ci++) acc[r][py][px][ci] = _mm512_setzero_ps();
+    /* Lanes whose map column b + dx lies in the map; map rows a0 - 1 + q likewise. Masked lanes
+       read nothing (and never fault), so a row outside the map points at row 0. */
+    __mmask16 masks[BLOCK_ROWS + 2][3];
+    long rows[BLOCK_ROWS + 2];
+    for (int q = 0; q < R + 2; q++) {
+        const long y = a0 - 1 + q;
+        const int in = y >= 0 && y < mh;
+        rows[q] = in ? y : 0;
+        for (int dx = -1; dx <= 1; dx++) masks[q][dx + 1] = (__mmask16)(in ? inside_bits(b0 + dx, mw, 16) : 0);
+    }
+    for (long c = 0; c < s->maps; c++) {
+        const float *mc = map + c * plane, *wc = w + c * CI * 16;
+        GK_UNROLL for (int q = 0; q < R + 2; q++)
+            GK_UNROLL for (int dx = -1; dx <= 1; dx++) {
+                const __m512 mv = _mm512_maskz_loadu_ps(masks[q][dx + 1], mc + rows[q] * mw + b0 + dx);
+                GK_UNROLL for (int r = 0; r < R; r++) {
+                    const int dy = q - 1 - r;
+                    GK_UNROLL for (int py = 0; py < 2; py++) {
+                        if (!takes(py, dy)) continue;
+                        GK_UNROLL for (int px = 0; px < 2; px++) {
+                            if (!takes(px, dx)) continue;
+                            for (int ci = 0; ci < CI; ci++)
+                                acc[r][py][px][ci] = _mm512_fmadd_ps(
+                                    _mm512_set1_ps(wc[ci * 16 + tap(py, dy) * 4 + tap(px, dx)]), mv, acc[r][py][px][ci]);
+                        }
+                    }
+                }
+            }
+    }
+    /* Image columns 2b + px: the two column phases interleaved, 32 outputs per vector of b. */
+    const __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    for (int r = 0; r < R; r++)
+        for (int py = 0; py < 2; py++) {
+            const long y = 2 * (a0 + r) + py;
+            if (y >= h) continue;
+            for (int ci = 0; ci < CI; ci++) {
+                float *line = image + (ci * h + y) * wd + 2 * b0;
+                __m512 even = acc[r][py][0][ci], odd = acc[r][py][1][ci];
+                if (bias) {
+                    even = _mm512_add_ps(even, _mm512_set1_ps(bias[ci]));
+                    odd = _mm512_add_ps(odd, _mm512_set1_ps(bias[ci]));
+                }
+                for (int half = 0; half < 2; half++) {
+                    const long left = wd - 2 * b0 - 16 * half;
+                    if (left <= 0) break;
+                    const __mmask16 mask = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
+                    _mm512_mask_storeu_ps(line + 16 * half, mask, _mm512_permutex2var_ps(even, half ? high : low, odd));
+                }
+            }
+        }
+}
+
+/* AVX-512 blocks (measured on DCGAN's layers: larger blocks spilled): 1 or 2 channels 2 rows (8
+   or 16 accumulators), 3 channels 1 row (12). */
+static GK_TARGET_AVX512 void thin_transposed_avx512(const gk_thin_shape *s, long samples, const float *map,
+                                                    const float *w, const float *bias, float *image) {
+    switch (s->channels) {
+    case 1: THIN_TRANSPOSED_WALK(block512, 16, 1, 2) break;
+    case 2: THIN_TRANSPOSED_WALK(block512, 16, 2, 2) break;
+    default: THIN_TRANSPOSED_WALK(block512, 16, 3, 1) break;
+    }
+}
+
+/* AVX2 masks for the lanes l of 8 whose bit is set. */
+GK_INLINE GK_TARGET_AVX2 __m256i lanes256(unsigned bits) {
+    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32((int)bits), bit), bit);
+}
+
+/* AVX2: a block of R rows x 8 columns of the phase grid (16 registers: fewer accumulators). */
+GK_INLINE GK_TARGET_AVX2 void block256(const gk_thin_shape *s, const float *map, const float *w, const float *bias,
+                                       float *image, long a0, long b0, const int CI, const int R) {
+    const long mh = s->map_height, mw = s->map_width, plane = mh * mw, h = s->height, wd = s->width;
+    __m256 acc[BLOCK_ROWS][2][2][BLOCK_CHANNELS];
+    for (int r = 0; r < R; r++)
+        for (int py = 0; py < 2; py++)
+            for (int px = 0; px < 2; px++)
+                for (int ci = 0; ci < CI; ci++)
+                    acc[r][py][px][ci] = _mm256_setzero_ps();
+    long rows[BLOCK_ROWS + 2];
+    __m256i masks[BLOCK_ROWS + 2][3];
+    for (int q = 0; q < R + 2; q++) {
+        const long y = a0 - 1 + q;
+        const int in = y >= 0 && y < mh;
+        rows[q] = in ? y : 0;
+        for (int dx = -1; dx <= 1; dx++) masks[q][dx + 1] = lanes256(in ? inside_bits(b0 + dx, mw, 8) : 0);
+    }
+    for (long c = 0; c < s->maps; c++) {
+        const float *mc = map + c * plane, *wc = w + c * CI * 16;
+        GK_UNROLL for (int q = 0; q < R + 2; q++)
+            GK_UNROLL for (int dx = -1; dx <= 1; dx++) {
+                const __m256 mv = _mm256_maskload_ps(mc + rows[q] * mw + b0 + dx, masks[q][dx + 1]);
+                GK_UNROLL for (int r = 0; r < R; r++) {
+                    const int dy = q - 1 - r;
+                    GK_UNROLL for (int py = 0; py < 2; py++) {
+                        if (!takes(py, dy)) continue;
+                        GK_UNROLL for (int px = 0; px < 2; px++) {
+                            if (!takes(px, dx)) continue;
+                            GK_UNROLL for (int ci = 0; ci < CI; ci++) {
+                                const __m256 wv = _mm256_broadcast_ss(wc + ci * 16 + tap(py, dy) * 4 + tap(px, dx));
+                                acc[r][py][px][ci] = _mm256_fmadd_ps(wv, mv, acc[r][py][px][ci]);
+                            }
+                        }
+                    }
+                }
+            }
+    }
+    for (int r = 0; r < R; r++)
+        for (int py = 0; py < 2; py++) {
+            const long y = 2 * (a0 + r) + py;
+            if (y >= h) continue;
+            for (int ci = 0; ci < CI; ci++) {
+                float *line = image + (ci * h + y) * wd;
+                __m256 even = acc[r][py][0][ci], odd = acc[r][py][1][ci];
+                if (bias) {
+                    even = _mm256_add_ps(even, _mm256_set1_ps(bias[ci]));
+                    odd = _mm256_add_ps(odd, _mm256_set1_ps(bias[ci]));
+                }
+                const __m256 lo = _mm256_unpacklo_ps(even, odd), hi = _mm256_unpackhi_ps(even, odd);
+                const __m256 halves[2] = {_mm256_permute2f128_ps(lo, hi, 0x20), _mm256_permute2f128_ps(lo, hi, 0x31)};
+                const long x0 = 2 * b0;
+                for (int half = 0; half < 2; half++) {
+                    const long left = wd - x0 - 8 * half;
+                    if (left <= 0) break;
+                    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(left > 8 ? 8 : left)),
+                                                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+                    _mm256_maskstore_ps(line + x0 + 8 * half, mask, halves[half]);
+                }
+            }
+        }
+}
+
+/* AVX2 blocks: 1 channel 2 rows (8 accumulators), 2 channels 1 row (8), 3 channels 1 row (12). */
+static GK_TARGET_AVX2 void thin_transposed_avx2(const gk_thin_shape *s, long samples, const float *map,
+                                                const float *w, const float *bias, float *image) {
+    switch (s->channels) {
+    case 1: THIN_TRANSPOSED_WALK(block256, 8, 1, 2) break;
+    case 2: THIN_TRANSPOSED_WALK(block256, 8, 2, 1) break;
+    default: THIN_TRANSPOSED_WALK(block256, 8, 3, 1) break;
+    }
+}
+#endif
+
+int gk_thin_transposed_conv(const gk_thin_shape *s, long samples, const float *map, const float *weight,
+                            const float *bias, float *image) {
+    if (s->channels < 1 || s->channels > GK_THIN_MAX_CHANNELS) return -1;
+    if (samples <= 0 || s->height <= 0 || s->width <= 0) return 0;
+    switch (gk_kernel_level()) {
+#if GK_X86
+    case GK_LEVEL_AVX512: thin_transposed_avx512(s, samples, map, weight, bias, image); break;
+    case GK_LEVEL_AVX2: thin_transposed_avx2(s, samples, map, weight, bias, image); break;
+#endif
+    default: thin_transposed_scalar(s, samples, map, weight, bias, image); break;
+    }
+    return 0;
+}
