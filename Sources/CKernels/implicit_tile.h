@@ -87,6 +87,93 @@ static inline int gathers_fit(int level, const gk_conv_shape *s, long samples) {
 #endif
 }
 
+#if GK_X86
+/* One full 16 x 16 block of `transpose` in registers: rows as vectors, interleaved by pairs, then
+   quads, then 128-bit lanes twice. */
+static GK_TARGET_AVX512 void transpose_block_avx512(const float *from, long from_stride, float *to, long to_stride) {
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(from + i * from_stride);
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+    }
+    for (int i = 0; i < 8; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
+    }
+    for (int i = 0; i < 16; i++) _mm512_storeu_ps(to + i * to_stride, r[i]);
+}
+#endif
+
+/* to[c * to_stride + r] = from[r * from_stride + c] for r < rows, c < cols, in 16 x 16 blocks so
+   each block's 16 source and 16 destination lines stay in L1 (a whole row or column at a time
+   would walk lines a power-of-two stride apart, which share a few cache sets). Data movement
+   only: the same on every level. */
+static void transpose(long rows, long cols, const float *from, long from_stride, float *to, long to_stride) {
+#if GK_X86
+    const int vectors = gk_kernel_level() == GK_LEVEL_AVX512;
+#endif
+    for (long r0 = 0; r0 < rows; r0 += 16)
+        for (long c0 = 0; c0 < cols; c0 += 16) {
+            const long r1 = rows - r0 < 16 ? rows : r0 + 16, c1 = cols - c0 < 16 ? cols : c0 + 16;
+#if GK_X86
+            if (vectors && r1 - r0 == 16 && c1 - c0 == 16) {
+                transpose_block_avx512(from + r0 * from_stride + c0, from_stride, to + c0 * to_stride + r0, to_stride);
+                continue;
+            }
+#endif
+            for (long c = c0; c < c1; c++)
+                for (long r = r0; r < r1; r++) to[c * to_stride + r] = from[r * from_stride + c];
+        }
+}
+
+/* Up to SEGMENTS runs of lanes that read consecutive floats, covering one 16-lane half of a
+   panel row whose lane l reads at[index[l]]: a half inside one run (samples on the lanes, or
+   channels on the lanes of a channels-last image) is one masked load instead of a gather. */
+enum { SEGMENTS = 4 };
+typedef struct {
+    int count; /* 0: more than SEGMENTS runs (the half is gathered) */
+    int first[SEGMENTS];
+    unsigned lanes[SEGMENTS];
+} half_segments;
+
+static void find_segments(const int *index, half_segments *h) {
+    h->count = 0;
+    for (int l = 0; l < 16; l++) {
+        if (l == 0 || index[l] != index[l - 1] + 1) {
+            if (h->count == SEGMENTS) { h->count = 0; return; }
+            h->first[h->count] = l;
+            h->lanes[h->count++] = 0;
+        }
+        h->lanes[h->count - 1] |= 1u << l;
+    }
+}
+
+#if GK_X86
+/* Lane l = at[index[l]] where bit l of mask is set, else 0: one masked load per run (the lanes
+   left out are not read, so the padding is never touched), or a gather. */
+GK_INLINE GK_TARGET_AVX512 __m512 load_half(const float *at, const int *index, const half_segments *h, unsigned mask) {
+    if (h->count == 0)
+        return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)mask, _mm512_loadu_si512(index), at, 4);
+    __m512 v = _mm512_setzero_ps();
+    for (int k = 0; k < h->count; k++)
+        v = _mm512_mask_loadu_ps(v, (__mmask16)(mask & h->lanes[k]), at + index[h->first[k]] - h->first[k]);
+    return v;
+}
+#endif
+
 /* The tile on `level`. */
 static void tile(int level, long kc, const float *ap, const float *bp, float *c, long ldc, int first) {
     switch (level) {
