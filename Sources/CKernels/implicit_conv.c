@@ -5,11 +5,12 @@
    OpenBLAS's own packing of it. Loop order (Goto's): a block of NC columns, then K in steps of
    KC (the panels packed once per step), then MR-row blocks of the weight against each NR panel;
    each output's chain is carried across the K steps through the C block, so its value is the
-   same whatever the blocking. On small maps (rows under 8 wide, e.g. DCGAN-28's 7x7) no run of
-   8 columns lies in one map row and every panel row would be two gathers: gk_conv_forward_lanes
-   first lays the image out with the samples innermost and runs the columns position-major, so a
-   panel row is one position's samples, consecutive floats read by masked loads; the map comes
-   back to NCHW by one transpose. The order of the columns does not touch any output's chain. */
+   same whatever the blocking. On small maps read with a stride (rows under 8 wide, e.g.
+   DCGAN-28's 7x7) no run of 8 columns lies in one map row and every panel row would be two
+   gathers: gk_conv_forward_lanes first lays the image out with the samples innermost and runs
+   the columns position-major, so a panel row is one position's samples, consecutive floats read
+   by masked loads; the map comes back to NCHW by one transpose. The order of the columns does
+   not touch any output's chain. */
 /* Only the explicit fma calls may fuse: an implicit contraction would change the rounding. */
 #pragma STDC FP_CONTRACT OFF
 

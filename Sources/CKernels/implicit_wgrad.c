@@ -3,9 +3,7 @@
    A = the map (gy), packed per step of KC positions as rows of MR maps; B = X^T, each panel of
    KC positions x NR column rows (taps) gathered straight from the NCHW image. A caller splits
    the columns of dW (not the batch) among threads, so each output's chain runs over the whole
-   batch in one order whatever the thread count. gk_conv_weight_gradient_channels_last reads a
-   channels-last image and takes dW's columns channel-innermost, so a panel's 32 taps are
-   consecutive floats (masked loads, not gathers); only the columns' order changes, no chain. */
+   batch in one order whatever the thread count. */
 #pragma STDC FP_CONTRACT OFF
 
 #include "implicit_tile.h"
@@ -40,33 +38,23 @@ static void pack_map(const gk_conv_shape *s, const float *map, long p0, long kc,
    kernel row and column fall inside the image; columns past `count` read 0. For each map position
    the kernel rows inside the image are a range ilo..<ihi (likewise the columns), and the columns
    with a kernel row in it are rows_below[ihi] ^ rows_below[ilo] (a tap's bit is set in
-   rows_below[i] when its kernel row is below i). With a channels-last image (`last`) the rows of
-   X run (i, j, channel) instead of (channel, i, j), so a panel's taps are consecutive channels:
-   runs of consecutive floats (`halves`), read by masked loads instead of gathers. */
+   rows_below[i] when its kernel row is below i). Taps along a kernel row read consecutive floats:
+   a half made of a few such runs (`halves`, e.g. four rows of a 4x4 kernel) is read by masked
+   loads instead of a gather. */
 typedef struct {
     int offset[NR];
     unsigned rows_below[GK_CONV_MAX_KERNEL + 1], cols_below[GK_CONV_MAX_KERNEL + 1];
     half_segments halves[NR / 16];
 } panel_taps;
 
-/* Row kk of X as (channel, i, j): kk = (channel * kh + i) * kw + j, or with `last`
-   kk = (i * kw + j) * channels + channel. */
-static void split_row(const gk_conv_shape *s, int last, long kk, long *ch, long *i, long *j) {
-    const long taps = s->kernel_height * s->kernel_width, t = last ? kk / s->channels : kk % taps;
-    *ch = last ? kk % s->channels : kk / taps;
-    *i = t / s->kernel_width;
-    *j = t % s->kernel_width;
-}
-
-static void locate_taps(const gk_conv_shape *s, int last, long kk0, long count, panel_taps *pt) {
-    const long plane = s->height * s->width;
+static void locate_taps(const gk_conv_shape *s, long kk0, long count, panel_taps *pt) {
+    const long taps = s->kernel_height * s->kernel_width, plane = s->height * s->width;
     memset(pt->rows_below, 0, sizeof pt->rows_below);
     memset(pt->cols_below, 0, sizeof pt->cols_below);
     for (long c = 0; c < NR; c++) {
-        long ch, i, j;
-        split_row(s, last, kk0 + (c < count ? c : 0), &ch, &i, &j);
-        const long spot = i * s->dilation_h * s->width + j * s->dilation_w;
-        pt->offset[c] = (int)(last ? spot * s->channels + ch : ch * plane + spot);
+        const long kk = kk0 + (c < count ? c : 0), ch = kk / taps, i = kk % taps / s->kernel_width,
+                   j = kk % s->kernel_width;
+        pt->offset[c] = (int)(ch * plane + i * s->dilation_h * s->width + j * s->dilation_w);
         if (c >= count) continue;
         for (long b = i + 1; b <= s->kernel_height; b++) pt->rows_below[b] |= 1u << c;
         for (long b = j + 1; b <= s->kernel_width; b++) pt->cols_below[b] |= 1u << c;
@@ -90,13 +78,12 @@ static void inside(long start, long step, long count, long size, unsigned char *
     *hi = (unsigned char)b;
 }
 
-static void locate_positions(const gk_conv_shape *s, int last, long p0, long kc, position *at) {
+static void locate_positions(const gk_conv_shape *s, long p0, long kc, position *at) {
     const long area = s->map_height * s->map_width;
     for (long q = 0; q < kc; q++) {
         const long p = p0 + q, n = p / area, pos = p % area;
         const long top = (pos / s->map_width) * s->stride_h - s->pad_h, left = (pos % s->map_width) * s->stride_w - s->pad_w;
-        const long corner = (n * s->height + top) * s->width + left;
-        at[q].source = last ? corner * s->channels : n * s->channels * s->height * s->width + top * s->width + left;
+        at[q].source = n * s->channels * s->height * s->width + top * s->width + left;
         inside(top, s->dilation_h, s->kernel_height, s->height, &at[q].ilo, &at[q].ihi);
         inside(left, s->dilation_w, s->kernel_width, s->width, &at[q].jlo, &at[q].jhi);
     }
@@ -127,9 +114,9 @@ static GK_TARGET_AVX512 void pack_taps_avx512(const float *image, const panel_ta
 }
 #endif
 
-/* dW's rows first_row ..< first_row + rows in the row order `last` says (split_row). */
-static void weight_gradient(const gk_conv_shape *s, int last, long samples, const float *image, const float *map,
-                            long first_row, long rows, float *dw, float *work) {
+int gk_conv_weight_gradient(const gk_conv_shape *s, long samples, const float *image, const float *map, long first_row,
+                            long rows, float *dw, float *work) {
+    if (s->kernel_height > GK_CONV_MAX_KERNEL || s->kernel_width > GK_CONV_MAX_KERNEL) return -1;
     const long k = reduction(s), positions = samples * s->map_height * s->map_width, blocks = padded_maps(s) / MR;
     const long panels = (rows + NR - 1) / NR, ldc = panels * NR;
     const int level = gk_kernel_level();
@@ -142,10 +129,10 @@ static void weight_gradient(const gk_conv_shape *s, int last, long samples, cons
     for (long p0 = 0; p0 < positions; p0 += KC) {
         const long kc = positions - p0 < KC ? positions - p0 : KC;
         pack_map(s, map, p0, kc, ap);
-        locate_positions(s, last, p0, kc, at);
+        locate_positions(s, p0, kc, at);
         for (long p = 0; p < panels; p++) {
             panel_taps pt;
-            locate_taps(s, last, first_row + p * NR, rows - p * NR < NR ? rows - p * NR : NR, &pt);
+            locate_taps(s, first_row + p * NR, rows - p * NR < NR ? rows - p * NR : NR, &pt);
 #if GK_X86
             if (gathers) pack_taps_avx512(image, &pt, at, kc, bp);
             else
@@ -154,33 +141,6 @@ static void weight_gradient(const gk_conv_shape *s, int last, long samples, cons
             for (long b = 0; b < blocks; b++) tile(level, kc, ap + b * kc * MR, bp, cw + b * MR * ldc + p * NR, ldc, p0 == 0);
         }
     }
-    if (!last) {
-        for (long o = 0; o < s->maps; o++) memcpy(dw + o * k + first_row, cw + o * ldc, sizeof(float) * (size_t)rows);
-        return;
-    }
-    for (long r = 0; r < rows; r++) {
-        long ch, i, j;
-        split_row(s, 1, first_row + r, &ch, &i, &j);
-        const long kk = (ch * s->kernel_height + i) * s->kernel_width + j;
-        for (long o = 0; o < s->maps; o++) dw[o * k + kk] = cw[o * ldc + r];
-    }
-}
-
-int gk_conv_weight_gradient(const gk_conv_shape *s, long samples, const float *image, const float *map, long first_row,
-                            long rows, float *dw, float *work) {
-    if (s->kernel_height > GK_CONV_MAX_KERNEL || s->kernel_width > GK_CONV_MAX_KERNEL) return -1;
-    weight_gradient(s, 0, samples, image, map, first_row, rows, dw, work);
-    return 0;
-}
-
-void gk_conv_channels_last(const gk_conv_shape *s, long samples, const float *image, float *last) {
-    const long plane = s->height * s->width, size = s->channels * plane;
-    for (long n = 0; n < samples; n++) transpose(s->channels, plane, image + n * size, plane, last + n * size, s->channels);
-}
-
-int gk_conv_weight_gradient_channels_last(const gk_conv_shape *s, long samples, const float *image, const float *map,
-                                          long first_row, long rows, float *dw, float *work) {
-    if (s->kernel_height > GK_CONV_MAX_KERNEL || s->kernel_width > GK_CONV_MAX_KERNEL) return -1;
-    weight_gradient(s, 1, samples, image, map, first_row, rows, dw, work);
+    for (long o = 0; o < s->maps; o++) memcpy(dw + o * k + first_row, cw + o * ldc, sizeof(float) * (size_t)rows);
     return 0;
 }

@@ -90,7 +90,8 @@ void gk_conv_pack_weight(const gk_conv_shape *s, const float *weight, float *pac
 int gk_conv_forward(const gk_conv_shape *s, long samples, const float *image, const float *packed,
                     const float *bias, float *map, float *work);
 
-/* gk_conv_forward's product with the samples on the vector lanes, for small maps: the image is
+/* gk_conv_forward's product with the samples on the vector lanes, for small maps read with a
+   stride (where gk_conv_forward gathers every panel row): the image is
    first laid out as [C][H][W][samples] in the work space (gk_conv_lanes_work_size(s, samples)
    floats), and the columns run position-major, sample-minor, so one position's samples are
    consecutive floats and a panel row is one or two masked loads instead of gathers. Each output's
@@ -109,13 +110,5 @@ int gk_conv_forward_lanes(const gk_conv_shape *s, long samples, const float *ima
 long gk_conv_weight_gradient_work_size(const gk_conv_shape *s, long rows);
 int gk_conv_weight_gradient(const gk_conv_shape *s, long samples, const float *image, const float *map, long first_row,
                             long rows, float *dw, float *work);
-/* The same from the image laid out channels-last, last[n, y, x, c] (gk_conv_channels_last), with
-   the rows of dW taken in the order kk' = (i * kernel_width + j) * channels + c (first_row and
-   rows count in that order; dW itself keeps its layout): a panel of rows is then consecutive
-   channels, read by masked loads instead of gathers. Each output's chain is
-   gk_conv_weight_gradient's, so the result is the same bits. */
-void gk_conv_channels_last(const gk_conv_shape *s, long samples, const float *image, float *last);
-int gk_conv_weight_gradient_channels_last(const gk_conv_shape *s, long samples, const float *image, const float *map,
-                                          long first_row, long rows, float *dw, float *work);
 
 #endif

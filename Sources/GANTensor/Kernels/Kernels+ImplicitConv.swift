@@ -19,12 +19,17 @@ extension ConvLayout {
         return Kernels.implicitConvolutionsInForce
     }
 
-    /// Whether the implicit GEMMs take their small-map forms (map rows narrower than
-    /// `Kernels.smallMapWidth`): forward with the samples on the vector lanes, the weight gradient
-    /// from a channels-last image. There no run of 8 columns lies in one map row, so the NCHW
-    /// forms gather every panel row; the small-map forms read them with masked loads instead.
-    /// Same bits either way (the chains do not change).
-    var hasSmallMap: Bool { mapWidth < Kernels.smallMapWidth }
+    /// Whether conv2d forward on the implicit GEMM puts the samples on the vector lanes
+    /// (gk_conv_forward_lanes): by default where the NCHW form gathers every panel row and the
+    /// gathers weigh most, i.e. map rows under 8 wide (no run of 8 columns in one row) read with
+    /// a stride above 1 (no runs of consecutive floats either), and at most 128 maps (each
+    /// gathered row feeds maps / 8 tiles). Measured (C driver, 3 Dec, loaded machine, same run):
+    /// DCGAN-28's D.conv2 (64 -> 128 maps, 14x14 -> 7x7) 1.11-1.15x faster; level on G.convT1's
+    /// backward (128 -> 256, 14x14 -> 7x7); 4-8% slower on DCGAN-64's 8x8 -> 4x4 (256 -> 512)
+    /// and up to 10% on the stride-1 phases from 7x7 maps. Same bits either way.
+    var hasSamplesOnLanes: Bool {
+        Kernels.samplesOnLanes ?? (mapWidth < 8 && geometry.stride.1 > 1 && mapChannels <= 128)
+    }
 
     var implicitShape: gk_conv_shape {
         let g = geometry
@@ -53,11 +58,9 @@ extension Kernels {
         implicitConvolutionsInForce ? "implicit GEMM \(ThinKernels.level)" : "im2col + OpenBLAS"
     }
 
-    /// Map rows narrower than this take the implicit GEMMs' small-map forms
-    /// (`ConvLayout.hasSmallMap`); a variable so the tests can force either form on any shape.
-    /// Measured (C driver on DCGAN-28's D.conv2, 64 -> 128 channels, 14x14 -> 7x7, 3 Dec): weight
-    /// gradient 1.2x faster on 2 threads; forward 1.07x on 1 thread, level on 2.
-    static var smallMapWidth = 8
+    /// nil: the forward puts the samples on the lanes where `ConvLayout.hasSamplesOnLanes` says;
+    /// true or false force it on or off for every implicit layer (tests, bench comparisons).
+    static var samplesOnLanes: Bool? = nil
 
     /// y = conv2d(x, w) + bias on the implicit GEMM.
     static func implicitConv2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout, into y: Tensor) {
@@ -74,10 +77,10 @@ extension Kernels {
         Parallel.forWorkers(workers) { worker in
             let first = l.batch * worker / workers, end = l.batch * (worker + 1) / workers
             var s = shape
-            let small = l.hasSmallMap
-            let work = ScratchBuffers.current.buffer(.columns, count: small ? gk_conv_lanes_work_size(&s, end - first)
+            let lanes = l.hasSamplesOnLanes
+            let work = ScratchBuffers.current.buffer(.columns, count: lanes ? gk_conv_lanes_work_size(&s, end - first)
                                                                             : gk_conv_work_size(&s))
-            let run = small ? gk_conv_forward_lanes : gk_conv_forward
+            let run = lanes ? gk_conv_forward_lanes : gk_conv_forward
             guard run(&s, end - first, x.data + first * imageSize, packed, bias?.data, y + first * mapSize, work) == 0 else {
                 fatalError("GANTensor: implicit convolution given a \(l.kernelHeight)x\(l.kernelWidth) kernel")
             }
@@ -86,26 +89,16 @@ extension Kernels {
 
     /// dw [Cm, Ci, kh, kw] = the map gy [N, Cm, Hm, Wm] times the unfolded image x [N, Ci, H, W]
     /// transposed, on the implicit GEMM: each worker computes a contiguous range of dw's column
-    /// rows (whole 32-row panels) over the whole batch. On a small map the image is first laid
-    /// out channels-last (in parallel over the samples) and the rows counted in its order.
+    /// rows (whole 32-row panels) over the whole batch.
     static func implicitWeightGradient(image x: Tensor, map gy: Tensor, _ l: ConvLayout, into dw: Tensor) {
         let shape = l.implicitShape, panels = (l.columnRows + 31) / 32
         let workers = Swift.max(1, Swift.min(BLASInfo.threads, panels))
-        var image = UnsafePointer(x.data), run = gk_conv_weight_gradient
-        if l.hasSmallMap {
-            let last = ScratchBuffers.current.buffer(.transposed, count: x.count), size = l.imageChannels * l.imageArea
-            Parallel.forChunks(l.batch, grain: Swift.max(1, Parallel.grain / Swift.max(1, size))) { s, e in
-                var sh = shape
-                gk_conv_channels_last(&sh, e - s, x.data + s * size, last + s * size)
-            }
-            (image, run) = (UnsafePointer(last), gk_conv_weight_gradient_channels_last)
-        }
         Parallel.forWorkers(workers) { worker in
             let first = panels * worker / workers * 32, end = Swift.min(l.columnRows, panels * (worker + 1) / workers * 32)
             guard end > first else { return }
             var s = shape
             let work = ScratchBuffers.current.buffer(.columns, count: gk_conv_weight_gradient_work_size(&s, end - first))
-            guard run(&s, l.batch, image, gy.data, first, end - first, dw.data, work) == 0 else {
+            guard gk_conv_weight_gradient(&s, l.batch, x.data, gy.data, first, end - first, dw.data, work) == 0 else {
                 fatalError("GANTensor: implicit convolution given a \(l.kernelHeight)x\(l.kernelWidth) kernel")
             }
         }
