@@ -87,58 +87,6 @@ static inline int gathers_fit(int level, const gk_conv_shape *s, long samples) {
 #endif
 }
 
-#if GK_X86
-/* One full 16 x 16 block of `transpose` in registers: rows as vectors, interleaved by pairs, then
-   quads, then 128-bit lanes twice. */
-static GK_TARGET_AVX512 void transpose_block_avx512(const float *from, long from_stride, float *to, long to_stride) {
-    __m512 r[16], t[16];
-    for (int i = 0; i < 16; i++) r[i] = _mm512_loadu_ps(from + i * from_stride);
-    for (int i = 0; i < 16; i += 2) {
-        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 16; i += 4) {
-        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
-        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
-        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    for (int i = 0; i < 4; i++) {
-        t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
-        t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
-        t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
-        t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
-    }
-    for (int i = 0; i < 8; i++) {
-        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
-        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD);
-    }
-    for (int i = 0; i < 16; i++) _mm512_storeu_ps(to + i * to_stride, r[i]);
-}
-#endif
-
-/* to[c * to_stride + r] = from[r * from_stride + c] for r < rows, c < cols, in 16 x 16 blocks so
-   each block's 16 source and 16 destination lines stay in L1 (a whole row or column at a time
-   would walk lines a power-of-two stride apart, which share a few cache sets). Data movement
-   only: the same on every level. */
-static void transpose(long rows, long cols, const float *from, long from_stride, float *to, long to_stride) {
-#if GK_X86
-    const int vectors = gk_kernel_level() == GK_LEVEL_AVX512;
-#endif
-    for (long r0 = 0; r0 < rows; r0 += 16)
-        for (long c0 = 0; c0 < cols; c0 += 16) {
-            const long r1 = rows - r0 < 16 ? rows : r0 + 16, c1 = cols - c0 < 16 ? cols : c0 + 16;
-#if GK_X86
-            if (vectors && r1 - r0 == 16 && c1 - c0 == 16) {
-                transpose_block_avx512(from + r0 * from_stride + c0, from_stride, to + c0 * to_stride + r0, to_stride);
-                continue;
-            }
-#endif
-            for (long c = c0; c < c1; c++)
-                for (long r = r0; r < r1; r++) to[c * to_stride + r] = from[r * from_stride + c];
-        }
-}
-
 /* Up to SEGMENTS runs of lanes that read consecutive floats, covering one 16-lane half of a
    panel row whose lane l reads at[index[l]]: a half inside one run (samples on the lanes, or
    channels on the lanes of a channels-last image) is one masked load instead of a gather. */
