@@ -87,6 +87,41 @@ static inline int gathers_fit(int level, const gk_conv_shape *s, long samples) {
 #endif
 }
 
+/* Up to SEGMENTS runs of lanes that read consecutive floats, covering one 16-lane half of a
+   panel row whose lane l reads at[index[l]]: a half inside one run (samples on the lanes, or
+   channels on the lanes of a channels-last image) is one masked load instead of a gather. */
+enum { SEGMENTS = 4 };
+typedef struct {
+    int count; /* 0: more than SEGMENTS runs (the half is gathered) */
+    int first[SEGMENTS];
+    unsigned lanes[SEGMENTS];
+} half_segments;
+
+static void find_segments(const int *index, half_segments *h) {
+    h->count = 0;
+    for (int l = 0; l < 16; l++) {
+        if (l == 0 || index[l] != index[l - 1] + 1) {
+            if (h->count == SEGMENTS) { h->count = 0; return; }
+            h->first[h->count] = l;
+            h->lanes[h->count++] = 0;
+        }
+        h->lanes[h->count - 1] |= 1u << l;
+    }
+}
+
+#if GK_X86
+/* Lane l = at[index[l]] where bit l of mask is set, else 0: one masked load per run (the lanes
+   left out are not read, so the padding is never touched), or a gather. */
+GK_INLINE GK_TARGET_AVX512 __m512 load_half(const float *at, const int *index, const half_segments *h, unsigned mask) {
+    if (h->count == 0)
+        return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)mask, _mm512_loadu_si512(index), at, 4);
+    __m512 v = _mm512_setzero_ps();
+    for (int k = 0; k < h->count; k++)
+        v = _mm512_mask_loadu_ps(v, (__mmask16)(mask & h->lanes[k]), at + index[h->first[k]] - h->first[k]);
+    return v;
+}
+#endif
+
 /* The tile on `level`. */
 static void tile(int level, long kc, const float *ap, const float *bp, float *c, long ldc, int first) {
     switch (level) {

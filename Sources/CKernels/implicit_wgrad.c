@@ -38,10 +38,13 @@ static void pack_map(const gk_conv_shape *s, const float *map, long p0, long kc,
    kernel row and column fall inside the image; columns past `count` read 0. For each map position
    the kernel rows inside the image are a range ilo..<ihi (likewise the columns), and the columns
    with a kernel row in it are rows_below[ihi] ^ rows_below[ilo] (a tap's bit is set in
-   rows_below[i] when its kernel row is below i). */
+   rows_below[i] when its kernel row is below i). Taps along a kernel row read consecutive floats:
+   a half made of a few such runs (`halves`, e.g. four rows of a 4x4 kernel) is read by masked
+   loads instead of a gather. */
 typedef struct {
     int offset[NR];
     unsigned rows_below[GK_CONV_MAX_KERNEL + 1], cols_below[GK_CONV_MAX_KERNEL + 1];
+    half_segments halves[NR / 16];
 } panel_taps;
 
 static void locate_taps(const gk_conv_shape *s, long kk0, long count, panel_taps *pt) {
@@ -56,6 +59,7 @@ static void locate_taps(const gk_conv_shape *s, long kk0, long count, panel_taps
         for (long b = i + 1; b <= s->kernel_height; b++) pt->rows_below[b] |= 1u << c;
         for (long b = j + 1; b <= s->kernel_width; b++) pt->cols_below[b] |= 1u << c;
     }
+    for (int h = 0; h < NR / 16; h++) find_segments(pt->offset + 16 * h, &pt->halves[h]);
 }
 
 /* A map position: the image offset of its receptive field's corner, and the kernel rows and
@@ -101,14 +105,11 @@ static void pack_taps_scalar(const float *image, const panel_taps *pt, const pos
 /* Offsets fit 32-bit gather indices (checked by the caller). */
 static GK_TARGET_AVX512 void pack_taps_avx512(const float *image, const panel_taps *pt, const position *at, long kc,
                                               float *bp) {
-    const __m512i lo = _mm512_loadu_si512(pt->offset), hi = _mm512_loadu_si512(pt->offset + 16);
     for (long q = 0; q < kc; q++) {
         const unsigned mask = taps_inside(pt, &at[q]);
-        const __m512i base = _mm512_set1_epi32((int)at[q].source);
-        _mm512_storeu_ps(bp + q * NR, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)(mask & 0xFFFFu),
-                                                               _mm512_add_epi32(base, lo), image, 4));
-        _mm512_storeu_ps(bp + q * NR + 16, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)(mask >> 16),
-                                                                    _mm512_add_epi32(base, hi), image, 4));
+        const float *from = image + at[q].source;
+        _mm512_storeu_ps(bp + q * NR, load_half(from, pt->offset, &pt->halves[0], mask & 0xFFFFu));
+        _mm512_storeu_ps(bp + q * NR + 16, load_half(from, pt->offset + 16, &pt->halves[1], mask >> 16));
     }
 }
 #endif

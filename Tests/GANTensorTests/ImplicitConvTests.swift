@@ -21,6 +21,12 @@ final class ImplicitConvTests: XCTestCase {
 
     var levels: [ThinKernels.Level] { ThinKernels.Level.allCases.filter { $0.rawValue <= ThinKernels.bestLevel.rawValue } }
 
+    /// `Kernels.samplesOnLanes` values that force the forward's NCHW form, then the samples on
+    /// the lanes, on any shape.
+    let forms = [false, true]
+
+    func formName(_ l: ConvLayout) -> String { l.hasSamplesOnLanes ? "samples on lanes" : "NCHW form" }
+
     func layout(x: [Int], w: [Int], _ g: Conv2dGeometry) -> ConvLayout {
         let map = g.convOutputSize(input: (x[2], x[3]), kernel: (w[2], w[3]))
         return ConvLayout(batch: x[0], imageChannels: x[1], imageHeight: x[2], imageWidth: x[3], mapChannels: w[0],
@@ -67,7 +73,7 @@ final class ImplicitConvTests: XCTestCase {
 
     func testForwardFollowsItsChainOnEveryLevelAndThreadCount() {
         let threads = BLASInfo.threads
-        defer { BLASInfo.setThreads(threads); ThinKernels.force(nil) }
+        defer { BLASInfo.setThreads(threads); ThinKernels.force(nil); Kernels.samplesOnLanes = nil }
         for trial in 0..<40 {
             // Maps cross the 8-row blocks, columns the 32-wide panels and 128-wide blocks (and
             // samples inside a panel), K the 256-long steps (trial % 4 == 0); map rows of 16 and
@@ -84,13 +90,14 @@ final class ImplicitConvTests: XCTestCase {
             let b = trial % 3 == 0 ? nil : rng.uniform([ws[0]], low: -1, high: 1)
             let what = "x\(xs) w\(ws) \(g)"
             let expected = chain(x, w, b, l)
-            for level in levels {
+            for (form, level) in forms.flatMap({ f in levels.map { (f, $0) } }) {
+                Kernels.samplesOnLanes = form
                 XCTAssertEqual(ThinKernels.force(level), level)
                 for t in [1, 3] {
                     BLASInfo.setThreads(t)
                     let y = Tensor(uninitialized: [xs[0], ws[0], l.mapHeight, l.mapWidth])
                     Kernels.implicitConv2dForward(x, w, bias: b, l, into: y)
-                    assertSameBits(y.scalars, expected.values, "\(what) on \(level), \(t) threads")
+                    assertSameBits(y.scalars, expected.values, "\(what) on \(level), \(t) threads, \(formName(l))")
                     for i in 0..<y.count where Swift.abs(Double(y.data[i]) - expected.exact[i]) > 1e-6 * (expected.scale[i] + 1) {
                         XCTFail("\(what): output \(i) is \(y.data[i]), exact \(expected.exact[i])")
                         break
@@ -155,6 +162,48 @@ final class ImplicitConvTests: XCTestCase {
         }
     }
 
+    /// Small maps as in DCGAN-28: 7x7, 5x7 and 3x3 maps, batches of 1, 5 and 33 (thread shares
+    /// that fill a panel with one position's samples, several positions, or leave a ragged end),
+    /// 4x4 kernels of stride 2 (the samples on the lanes by default) and 3x3 of stride 1 (not);
+    /// forward in both forms and the weight gradient, each output its chain bit for bit, on every
+    /// level and 1-3 threads.
+    func testSmallMapsFollowTheChainsOnDCGAN28Shapes() {
+        let threads = BLASInfo.threads
+        defer { BLASInfo.setThreads(threads); ThinKernels.force(nil); Kernels.samplesOnLanes = nil }
+        let cases: [(batch: Int, map: (Int, Int), strided: Bool)] = [
+            (33, (7, 7), true), (5, (5, 7), true), (1, (3, 3), true), (5, (7, 7), false), (33, (3, 3), false), (1, (5, 7), false),
+        ]
+        for (batch, map, strided) in cases {
+            let g = strided ? Conv2dGeometry(stride: 2, padding: 1) : Conv2dGeometry(stride: 1, padding: 1)
+            let side = strided ? (2 * map.0, 2 * map.1) : map
+            let xs = [batch, pick(17...40), side.0, side.1], ws = [pick(9...40), xs[1], strided ? 4 : 3, strided ? 4 : 3]
+            let l = layout(x: xs, w: ws, g)
+            XCTAssertEqual([l.mapHeight, l.mapWidth], [map.0, map.1])
+            Kernels.samplesOnLanes = nil
+            XCTAssertEqual(l.hasSamplesOnLanes, strided, "the default")
+            let x = rng.uniform(xs, low: -1, high: 1), w = rng.uniform(ws, low: -1, high: 1)
+            let b = rng.uniform([ws[0]], low: -1, high: 1), gy = rng.uniform([batch, ws[0], map.0, map.1], low: -1, high: 1)
+            let expected = chain(x, w, b, l), expectedWeights = weightChain(x, gy, l)
+            let what = "x\(xs) w\(ws) \(g)"
+            for (form, level) in forms.flatMap({ f in levels.map { (f, $0) } }) {
+                Kernels.samplesOnLanes = form
+                XCTAssertEqual(ThinKernels.force(level), level)
+                for t in [1, 2, 3] {
+                    BLASInfo.setThreads(t)
+                    let y = Tensor(uninitialized: [batch, ws[0], map.0, map.1]), dw = Tensor(uninitialized: ws)
+                    Kernels.implicitConv2dForward(x, w, bias: b, l, into: y)
+                    Kernels.implicitWeightGradient(image: x, map: gy, l, into: dw)
+                    assertSameBits(y.scalars, expected.values, "\(what) on \(level), \(t) threads, \(formName(l))")
+                    assertSameBits(dw.scalars, expectedWeights.values, "\(what) weights on \(level), \(t) threads")
+                }
+            }
+            for i in expected.values.indices where Swift.abs(Double(expected.values[i]) - expected.exact[i]) > 1e-6 * (expected.scale[i] + 1) {
+                XCTFail("\(what): chain \(i) is \(expected.values[i]), exact \(expected.exact[i])")
+                break
+            }
+        }
+    }
+
     func testDCGANMiddleLayersAreImplicitOnAVX512AndEdgeLayersAreNot() {
         defer { Kernels.implicitConvolutions = nil }
         let onAVX512 = ThinKernels.level == .avx512
@@ -173,6 +222,9 @@ final class ImplicitConvTests: XCTestCase {
                        ["dcgan64.D.conv2", "dcgan64.D.conv3", "dcgan64.G.convT3", "dcgan64.G.convT4"])
         XCTAssertEqual(KernelBench.dcgan28.filter { $0.layout(batch: 64).isPhased }.map(\.name),
                        ["dcgan28.D.conv2", "dcgan28.G.convT1"])
+        // The samples on the lanes by default only for D.conv2's forward of DCGAN-28.
+        XCTAssertEqual((KernelBench.dcgan64 + KernelBench.dcgan28).filter { $0.layout(batch: 64).hasSamplesOnLanes }.map(\.name),
+                       ["dcgan28.D.conv2"])
         Kernels.implicitConvolutions = nil
         // Kernels beyond GK_CONV_MAX_KERNEL stay on gemm.
         Kernels.implicitConvolutions = true
@@ -243,6 +295,7 @@ final class ImplicitConvTests: XCTestCase {
             BLASInfo.setThreads(threads)
             Kernels.implicitConvolutions = nil
             Kernels.phasedMinimumMapArea = 32
+            Kernels.samplesOnLanes = nil
             ThinKernels.force(nil)
         }
         Kernels.phasedMinimumMapArea = 1
@@ -273,12 +326,13 @@ final class ImplicitConvTests: XCTestCase {
             let direct = NaiveConv.convTranspose(x, w, b, g)
             Kernels.implicitConvolutions = true
             var first: [Float]?
-            for level in levels {
+            for (form, level) in forms.flatMap({ f in levels.map { (f, $0) } }) {
+                Kernels.samplesOnLanes = form
                 XCTAssertEqual(ThinKernels.force(level), level)
                 for t in [1, 3] {
                     BLASInfo.setThreads(t)
                     let y = try x.transposeConvolved(w, bias: b, g, outputSize: out).scalars
-                    if let first { assertSameBits(y, first, "\(what) on \(level), \(t) threads") }
+                    if let first { assertSameBits(y, first, "\(what) on \(level), \(t) threads, small maps below \(form)") }
                     first = y
                 }
             }
@@ -293,8 +347,17 @@ final class ImplicitConvTests: XCTestCase {
     }
 
     func testGradientsThroughImplicitLayers() throws {
-        defer { Kernels.implicitConvolutions = nil }
+        defer { Kernels.implicitConvolutions = nil; Kernels.samplesOnLanes = nil }
         Kernels.implicitConvolutions = true
+        for form in forms {
+            Kernels.samplesOnLanes = form
+            try checkGradientsThroughImplicitLayers()
+        }
+    }
+
+    /// First and second order gradients of conv2d and convTranspose2d on the implicit GEMMs, in
+    /// the forward's form `Kernels.samplesOnLanes` selects (3x3 maps).
+    func checkGradientsThroughImplicitLayers() throws {
         // 5 channels x 4x4 taps: 80 column rows, past the thin layers' 64.
         let x = rng.uniform([2, 5, 6, 6], low: -1, high: 1), w = rng.uniform([3, 5, 4, 4], low: -0.5, high: 0.5)
         let b = rng.uniform([3], low: -1, high: 1), bt = rng.uniform([5], low: -1, high: 1)

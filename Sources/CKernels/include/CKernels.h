@@ -90,6 +90,16 @@ void gk_conv_pack_weight(const gk_conv_shape *s, const float *weight, float *pac
 int gk_conv_forward(const gk_conv_shape *s, long samples, const float *image, const float *packed,
                     const float *bias, float *map, float *work);
 
+/* gk_conv_forward's product with the samples on the vector lanes, for small maps read with a
+   stride (where gk_conv_forward gathers every panel row): the image is
+   first laid out as [C][H][W][samples] in the work space (gk_conv_lanes_work_size(s, samples)
+   floats), and the columns run position-major, sample-minor, so one position's samples are
+   consecutive floats and a panel row is one or two masked loads instead of gathers. Each output's
+   chain is gk_conv_forward's, so the result is the same bits. */
+long gk_conv_lanes_work_size(const gk_conv_shape *s, long samples);
+int gk_conv_forward_lanes(const gk_conv_shape *s, long samples, const float *image, const float *packed,
+                          const float *bias, float *map, float *work);
+
 /* conv2d's weight gradient as an implicit GEMM (implicit_wgrad.c), for column rows
    first_row .. first_row + rows - 1 of dW [maps, K] (the rest is left alone):
      dW(o, kk) = sum over n < samples, (y, x) of map[n, o, y, x] * X_n(kk, y, x)

@@ -86,21 +86,33 @@ public enum KernelBench {
     /// sgemm so its share of the sgemm rate compares two rates of the same few seconds (the load
     /// of a shared machine changes within a run). Thin layers, and layers with an implicit-GEMM
     /// product, are timed on those kernels and again on the im2col + gemm path (names ending
-    /// ".gemm_path"), so the two compare in the same run.
+    /// ".gemm_path"), so the two compare in the same run; layers whose forward puts the samples
+    /// on the lanes (`ConvLayout.hasSamplesOnLanes`) also without them (".nchw_form").
     public static func all(batch: Int = 64, repeats: Int = 5) throws -> [BenchRecord] {
         var records: [BenchRecord] = []
-        let implicit = Kernels.implicitConvolutions
-        defer { Kernels.thinConvolutions = true; Kernels.implicitConvolutions = implicit }
+        let implicit = Kernels.implicitConvolutions, samplesOnLanes = Kernels.samplesOnLanes
+        defer {
+            Kernels.thinConvolutions = true
+            Kernels.implicitConvolutions = implicit
+            Kernels.samplesOnLanes = samplesOnLanes
+        }
         for c in dcgan28 + dcgan64 {
             let reference = sgemm(size: 1024, repeats: repeats)
             records.append(reference)
+            // OpenBLAS's threads spin for a while after a product before they sleep, taking a
+            // core from whatever runs next: without this pause the first path timed after sgemm
+            // ran up to 2x slower than the same kernel timed third (3 Dec, DCGAN-28 D.conv2).
+            usleep(300_000)
             Kernels.thinConvolutions = true
             Kernels.implicitConvolutions = implicit
-            for special in c.isThin(batch: batch) || c.isImplicit(batch: batch) ? [true, false] : [true] {
-                Kernels.thinConvolutions = special
-                Kernels.implicitConvolutions = special ? implicit : false
+            let lanes = c.isImplicit(batch: batch) && c.layout(batch: batch).hasSamplesOnLanes
+            let paths = c.isThin(batch: batch) || c.isImplicit(batch: batch) ? ["", ".gemm_path"] : [""]
+            for path in paths + (lanes ? [".nchw_form"] : []) {
+                Kernels.thinConvolutions = path != ".gemm_path"
+                Kernels.implicitConvolutions = path == ".gemm_path" ? false : implicit
+                Kernels.samplesOnLanes = path == ".nchw_form" ? false : samplesOnLanes
                 for var r in try convolution(c, batch: batch, repeats: repeats) {
-                    if !special { r.name += ".gemm_path" }
+                    r.name += path
                     r.sgemmShare = reference.gflops > 0 ? r.gflops / reference.gflops : nil
                     records.append(r)
                 }

@@ -19,6 +19,18 @@ extension ConvLayout {
         return Kernels.implicitConvolutionsInForce
     }
 
+    /// Whether conv2d forward on the implicit GEMM puts the samples on the vector lanes
+    /// (gk_conv_forward_lanes): by default where the NCHW form gathers every panel row and the
+    /// gathers weigh most, i.e. map rows under 8 wide (no run of 8 columns in one row) read with
+    /// a stride above 1 (no runs of consecutive floats either), and at most 128 maps (each
+    /// gathered row feeds maps / 8 tiles). Measured (C driver, 3 Dec, loaded machine, same run):
+    /// DCGAN-28's D.conv2 (64 -> 128 maps, 14x14 -> 7x7) 1.11-1.15x faster; level on G.convT1's
+    /// backward (128 -> 256, 14x14 -> 7x7); 4-8% slower on DCGAN-64's 8x8 -> 4x4 (256 -> 512)
+    /// and up to 10% on the stride-1 phases from 7x7 maps. Same bits either way.
+    var hasSamplesOnLanes: Bool {
+        Kernels.samplesOnLanes ?? (mapWidth < 8 && geometry.stride.1 > 1 && mapChannels <= 128)
+    }
+
     var implicitShape: gk_conv_shape {
         let g = geometry
         return gk_conv_shape(channels: imageChannels, height: imageHeight, width: imageWidth, maps: mapChannels,
@@ -46,6 +58,10 @@ extension Kernels {
         implicitConvolutionsInForce ? "implicit GEMM \(ThinKernels.level)" : "im2col + OpenBLAS"
     }
 
+    /// nil: the forward puts the samples on the lanes where `ConvLayout.hasSamplesOnLanes` says;
+    /// true or false force it on or off for every implicit layer (tests, bench comparisons).
+    static var samplesOnLanes: Bool? = nil
+
     /// y = conv2d(x, w) + bias on the implicit GEMM.
     static func implicitConv2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout, into y: Tensor) {
         implicitConv2dForward(x, w.data, bias: bias, l, into: y.data)
@@ -61,9 +77,11 @@ extension Kernels {
         Parallel.forWorkers(workers) { worker in
             let first = l.batch * worker / workers, end = l.batch * (worker + 1) / workers
             var s = shape
-            let work = ScratchBuffers.current.buffer(.columns, count: gk_conv_work_size(&s))
-            guard gk_conv_forward(&s, end - first, x.data + first * imageSize, packed, bias?.data,
-                                  y + first * mapSize, work) == 0 else {
+            let lanes = l.hasSamplesOnLanes
+            let work = ScratchBuffers.current.buffer(.columns, count: lanes ? gk_conv_lanes_work_size(&s, end - first)
+                                                                            : gk_conv_work_size(&s))
+            let run = lanes ? gk_conv_forward_lanes : gk_conv_forward
+            guard run(&s, end - first, x.data + first * imageSize, packed, bias?.data, y + first * mapSize, work) == 0 else {
                 fatalError("GANTensor: implicit convolution given a \(l.kernelHeight)x\(l.kernelWidth) kernel")
             }
         }
