@@ -171,11 +171,15 @@ public enum KernelBench {
         BenchRecord(name: name, shape: shape, seconds: seconds, gflops: seconds > 0 ? flops / seconds / 1e9 : 0)
     }
 
-    /// One warm-up call, then the median of `repeats` timed calls on the monotonic clock.
+    /// Warm-up calls for at least 20 ms, then the median of at least `repeats` timed calls on the
+    /// monotonic clock, and of more while they add up to under 0.1 s: a sub-millisecond thin layer
+    /// timed five times right after the pause above ran cold (up to 3x slower, 3 Dec).
     static func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
-        try body()
+        let warm = monotonicSeconds()
+        repeat { try body() } while monotonicSeconds() - warm < 0.02
         var times: [Double] = []
-        for _ in 0..<Swift.max(1, repeats) {
+        let first = monotonicSeconds()
+        while times.count < Swift.max(1, repeats) || (monotonicSeconds() - first < 0.1 && times.count < 1000) {
             let start = monotonicSeconds()
             try body()
             times.append(monotonicSeconds() - start)
