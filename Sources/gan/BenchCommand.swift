@@ -41,6 +41,7 @@ struct BenchCommand: ParsableCommand {
                         var line: [String: Any] = ["model": "kernels", "name": r.name, "shape": r.shape, "median_s": r.seconds,
                                                    "gflops": (r.gflops * 10).rounded() / 10]
                         if let share = r.sgemmShare { line["sgemm_share"] = (share * 1000).rounded() / 1000 }
+                        if let share = r.sgemmMedianShare { line["sgemm_median_share"] = (share * 1000).rounded() / 1000 }
                         emit(line)
                     }
                 case .dcgan28, .dcgan64, .wgangp28, .pacgan2d:

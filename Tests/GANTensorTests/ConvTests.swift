@@ -305,6 +305,13 @@ final class ConvTests: XCTestCase {
         let records = try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan64.G.convT5"])
         XCTAssertEqual(records.map(\.name).filter { !$0.hasSuffix("gemm_path") },
                        ["sgemm", "dcgan64.G.convT5.forward", "dcgan64.G.convT5.backward"])
+        // Two layers, two sgemm cases: each layer's median share is against the two rates' mean.
+        let two = try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan28.D.conv1", "dcgan64.G.convT1"])
+        let rates = two.filter { $0.name == "sgemm" }.map(\.gflops)
+        XCTAssertEqual(rates.count, 2)
+        for r in two where r.name != "sgemm" {
+            XCTAssertEqual(try XCTUnwrap(r.sgemmMedianShare), r.gflops / ((rates[0] + rates[1]) / 2), accuracy: 1e-12)
+        }
         XCTAssertThrowsError(try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan99"])) { error in
             XCTAssertTrue("\(error)".contains("dcgan99"), "\(error)")
         }

@@ -8,6 +8,9 @@ public struct BenchRecord: Codable, Sendable, Equatable {
     public var gflops: Double
     /// The rate as a share of the sgemm rate measured just before it (conv layers only).
     public var sgemmShare: Double?
+    /// The rate as a share of the median of the run's sgemm cases (conv layers only): one sgemm
+    /// case of a run on a shared machine can be slow (96 against 155-181 GFLOP/s, 3 Dec).
+    public var sgemmMedianShare: Double?
 
     public init(name: String, shape: String, seconds: Double, gflops: Double, sgemmShare: Double? = nil) {
         self.name = name
@@ -125,6 +128,10 @@ public enum KernelBench {
                 }
             }
         }
+        let sgemmRate = median(records.filter { $0.name == "sgemm" }.map(\.gflops))
+        for i in records.indices where records[i].sgemmShare != nil && sgemmRate > 0 {
+            records[i].sgemmMedianShare = records[i].gflops / sgemmRate
+        }
         return records
     }
 
@@ -196,8 +203,13 @@ public enum KernelBench {
             try body()
             times.append(monotonicSeconds() - start)
         }
-        times.sort()
-        let mid = times.count / 2
-        return times.count % 2 == 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2
+        return median(times)
+    }
+
+    /// The middle value (the mean of the two middle ones for an even count); 0 for none.
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted(), mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 }
