@@ -293,5 +293,27 @@ final class ConvTests: XCTestCase {
         XCTAssertTrue(records[0].shape.contains("[2, 128, 14, 14]"), records[0].shape)
         XCTAssertTrue(records.allSatisfy { $0.seconds > 0 && $0.gflops > 0 })
         XCTAssertFalse(BLASInfo.coreName.isEmpty)
+        // The backward's two products apart: each half the backward's multiply-adds.
+        let split = try KernelBench.convolution(KernelBench.dcgan28[3], batch: 2, repeats: 1, splitBackward: true)
+        XCTAssertEqual(split.map(\.name), ["forward", "backward", "backward.input", "backward.weight"].map { "dcgan28.G.convT2." + $0 })
+        XCTAssertEqual(split[2].gflops * split[2].seconds, split[1].gflops * split[1].seconds / 2, accuracy: 1e-9)
+        XCTAssertEqual(split[3].gflops * split[3].seconds, split[0].gflops * split[0].seconds, accuracy: 1e-9)
+    }
+
+    func testBenchmarkLayerFilter() throws {
+        // Only the named layers (each after its sgemm reference), and a prefix matching none is an error.
+        let records = try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan64.G.convT5"])
+        XCTAssertEqual(records.map(\.name).filter { !$0.hasSuffix("gemm_path") },
+                       ["sgemm", "dcgan64.G.convT5.forward", "dcgan64.G.convT5.backward"])
+        // Two layers, two sgemm cases: each layer's median share is against the two rates' mean.
+        let two = try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan28.D.conv1", "dcgan64.G.convT1"])
+        let rates = two.filter { $0.name == "sgemm" }.map(\.gflops)
+        XCTAssertEqual(rates.count, 2)
+        for r in two where r.name != "sgemm" {
+            XCTAssertEqual(try XCTUnwrap(r.sgemmMedianShare), r.gflops / ((rates[0] + rates[1]) / 2), accuracy: 1e-12)
+        }
+        XCTAssertThrowsError(try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan99"])) { error in
+            XCTAssertTrue("\(error)".contains("dcgan99"), "\(error)")
+        }
     }
 }

@@ -8,6 +8,9 @@ public struct BenchRecord: Codable, Sendable, Equatable {
     public var gflops: Double
     /// The rate as a share of the sgemm rate measured just before it (conv layers only).
     public var sgemmShare: Double?
+    /// The rate as a share of the median of the run's sgemm cases (conv layers only): one sgemm
+    /// case of a run on a shared machine can be slow (96 against 155-181 GFLOP/s, 3 Dec).
+    public var sgemmMedianShare: Double?
 
     public init(name: String, shape: String, seconds: Double, gflops: Double, sgemmShare: Double? = nil) {
         self.name = name
@@ -88,7 +91,10 @@ public enum KernelBench {
     /// product, are timed on those kernels and again on the im2col + gemm path (names ending
     /// ".gemm_path"), so the two compare in the same run; layers whose forward puts the samples
     /// on the lanes (`ConvLayout.hasSamplesOnLanes`) also without them (".nchw_form").
-    public static func all(batch: Int = 64, repeats: Int = 5) throws -> [BenchRecord] {
+    /// `layers`: only the cases whose names start with one of these prefixes (all when nil);
+    /// `splitBackward`: also the backward's two products apart (see `convolution`).
+    public static func all(batch: Int = 64, repeats: Int = 5, layers: [String]? = nil,
+                           splitBackward: Bool = false) throws -> [BenchRecord] {
         var records: [BenchRecord] = []
         let implicit = Kernels.implicitConvolutions, samplesOnLanes = Kernels.samplesOnLanes
         defer {
@@ -96,7 +102,11 @@ public enum KernelBench {
             Kernels.implicitConvolutions = implicit
             Kernels.samplesOnLanes = samplesOnLanes
         }
-        for c in dcgan28 + dcgan64 {
+        let cases = (dcgan28 + dcgan64).filter { c in layers.map { $0.contains { c.name.hasPrefix($0) } } ?? true }
+        if cases.isEmpty, let layers {
+            throw TensorError.invalidArgument(op: "bench --layers", reason: "no kernel case starts with \(layers.joined(separator: ", "))")
+        }
+        for c in cases {
             let reference = sgemm(size: 1024, repeats: repeats)
             records.append(reference)
             // OpenBLAS's threads spin for a while after a product before they sleep, taking a
@@ -111,12 +121,16 @@ public enum KernelBench {
                 Kernels.thinConvolutions = path != ".gemm_path"
                 Kernels.implicitConvolutions = path == ".gemm_path" ? false : implicit
                 Kernels.samplesOnLanes = path == ".nchw_form" ? false : samplesOnLanes
-                for var r in try convolution(c, batch: batch, repeats: repeats) {
+                for var r in try convolution(c, batch: batch, repeats: repeats, splitBackward: splitBackward) {
                     r.name += path
                     r.sgemmShare = reference.gflops > 0 ? r.gflops / reference.gflops : nil
                     records.append(r)
                 }
             }
+        }
+        let sgemmRate = median(records.filter { $0.name == "sgemm" }.map(\.gflops))
+        for i in records.indices where records[i].sgemmShare != nil && sgemmRate > 0 {
+            records[i].sgemmMedianShare = records[i].gflops / sgemmRate
         }
         return records
     }
@@ -132,8 +146,10 @@ public enum KernelBench {
     }
 
     /// Forward, then backward (input gradient plus weight gradient, the two gemm-heavy parts of a
-    /// training step) of one layer, timed on exactly the calls the ops make.
-    public static func convolution(_ c: ConvCase, batch: Int = 64, repeats: Int = 5) throws -> [BenchRecord] {
+    /// training step) of one layer, timed on exactly the calls the ops make; with `splitBackward`
+    /// also each of the two alone (".backward.input", ".backward.weight").
+    public static func convolution(_ c: ConvCase, batch: Int = 64, repeats: Int = 5,
+                                   splitBackward: Bool = false) throws -> [BenchRecord] {
         let rng = RandomGenerator(seed: 2)
         let g = Conv2dGeometry(stride: c.stride, padding: c.padding)
         let x = rng.uniform([batch, c.inChannels, c.inputSize, c.inputSize], low: -1, high: 1)
@@ -144,13 +160,14 @@ public enum KernelBench {
         let y = try forward()
         let gy = rng.uniform(y.shape, low: -1, high: 1)
         let inSize = (c.inputSize, c.inputSize), k = (c.kernel, c.kernel)
-        let backward: () throws -> Void = c.transposed ? {
+        let inputGradient: () throws -> Void = c.transposed ? {
             _ = try gy.convolved(w, bias: nil, g, outputSize: inSize)
-            _ = gy.weightGradient(x, kernelSize: k, g)
         } : {
             _ = try gy.transposeConvolved(w, bias: nil, g, outputSize: inSize)
-            _ = x.weightGradient(gy, kernelSize: k, g)
         }
+        let weightGradient: () -> Void = c.transposed ? { _ = gy.weightGradient(x, kernelSize: k, g) }
+                                                      : { _ = x.weightGradient(gy, kernelSize: k, g) }
+        let backward: () throws -> Void = { try inputGradient(); weightGradient() }
         // Every conv gemm does the same multiply-adds: N * Cin * Cout * k^2 * (smaller spatial area).
         let smallArea = Double(c.transposed ? c.inputSize * c.inputSize : y.shape[2] * y.shape[3])
         let flops = 2 * Double(batch * c.inChannels * c.outChannels * c.kernel * c.kernel) * smallArea
@@ -158,6 +175,8 @@ public enum KernelBench {
         return try withoutGrad {
             [record(c.name + ".forward", shape, try medianSeconds(repeats: repeats) { _ = try forward() }, flops: flops),
              record(c.name + ".backward", shape, try medianSeconds(repeats: repeats, backward), flops: 2 * flops)]
+            + (splitBackward ? [record(c.name + ".backward.input", shape, try medianSeconds(repeats: repeats, inputGradient), flops: flops),
+                                record(c.name + ".backward.weight", shape, medianSeconds(repeats: repeats, weightGradient), flops: flops)] : [])
         }
     }
 
@@ -184,8 +203,13 @@ public enum KernelBench {
             try body()
             times.append(monotonicSeconds() - start)
         }
-        times.sort()
-        let mid = times.count / 2
-        return times.count % 2 == 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2
+        return median(times)
+    }
+
+    /// The middle value (the mean of the two middle ones for an even count); 0 for none.
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted(), mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 }
