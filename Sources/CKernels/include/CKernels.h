@@ -147,4 +147,13 @@ long gk_thin_conv_work_size(const gk_thin_shape *s);
 int gk_thin_conv(const gk_thin_shape *s, long samples, const float *image, const float *weight, const float *bias,
                  float *map, float *work);
 
+/* Thread pool (thread_pool.c): runs task(context, i) for i in [0, iterations) on the calling thread
+   and up to `helpers` (at most GK_POOL_MAX_HELPERS) pool threads, started on first use, which spin
+   briefly between jobs and then park. Returns 0 once every iteration has run; returns 1 without
+   running any when the pool is busy with another job (another thread's, or a nested call from a
+   task), and the caller must run them some other way. */
+#define GK_POOL_MAX_HELPERS 63
+typedef void (*gk_pool_task)(void *context, long index);
+int gk_pool_run(long iterations, int helpers, gk_pool_task task, void *context);
+
 #endif

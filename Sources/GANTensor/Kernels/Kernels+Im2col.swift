@@ -75,7 +75,7 @@ struct Unfolding {
     /// Column stride 2 on maps this wide or wider unfolds row by row, four map positions a step
     /// (`Kernels.im2colStride2`); narrower maps go through the table. A variable so the tests can
     /// run both walks on the same shapes.
-    static var rowWiseStride2MinimumWidth = 16
+    static var rowWiseStride2MinimumWidth = 12
     let isRowWiseStride2: Bool
 
     static func sourceOffsets(_ l: ConvLayout, rows: [Tap], columns: [Tap]) -> [Int32] {

@@ -4,7 +4,8 @@
 /// table walk (`im2colByTable`, a scalar gather per element) is what the 4x4 and 8x8 maps keep:
 /// there the per-row overhead loses. The same loops on their own, one core, 8 samples of
 /// DCGAN-64's 64-channel 32x32 layer: im2col 0.90 ms by table, 0.67 ms here, col2im 1.00 against
-/// 0.62 ms; on 16x16 -> 8x8 the table im2col is 20% faster.
+/// 0.62 ms; on 16x16 -> 8x8 the table im2col is 20% faster. The 14-wide maps of DCGAN-28's edge
+/// layers go row by row: D.conv1's thin weight gradient 0.25-0.29 -> 0.24-0.25 ms (3 Dec).
 /// col2im adds each tap in the same order as the table walk, so results are bit for bit the same.
 extension Kernels {
     static func im2colStride2(_ image: UnsafePointer<Float>, _ u: Unfolding, into cols: UnsafeMutablePointer<Float>) {

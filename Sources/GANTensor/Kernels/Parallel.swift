@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Splits [0, count) into contiguous chunks over the machine's cores when the work is large enough
@@ -37,14 +38,35 @@ public enum Parallel {
         }
     }
 
-    /// `DispatchQueue.concurrentPerform`, each iteration at the calling thread's nice value (below);
-    /// also what child processes started from an iteration inherit.
+    /// Runs `body(i)` for every i in 0..<iterations, on the calling thread and the toolkit's pool
+    /// threads (Sources/CKernels/thread_pool.c: they stay awake between the calls of a training
+    /// step), each iteration at the calling thread's nice value (below), which is also what child
+    /// processes started from an iteration inherit. A call made while the pool is busy (from
+    /// another thread, or nested in an iteration) goes to `DispatchQueue.concurrentPerform`.
     public static func perform(iterations: Int, _ body: (Int) -> Void) {
+        guard iterations > 1 else { return iterations == 1 ? body(0) : () }
         let nice = threadNice()
+        let ran = withoutActuallyEscaping(body) { body in
+            var job = PoolJob(nice: nice, body: body)
+            return withUnsafeMutablePointer(to: &job) { pointer in
+                gk_pool_run(iterations, Int32(Swift.min(iterations, cores) - 1), { context, index in
+                    let job = context!.assumingMemoryBound(to: PoolJob.self)
+                    Parallel.adoptNice(job.pointee.nice)
+                    job.pointee.body(index)
+                }, pointer)
+            }
+        }
+        guard ran != 0 else { return }
         DispatchQueue.concurrentPerform(iterations: iterations) { i in
             adoptNice(nice)
             body(i)
         }
+    }
+
+    /// What a pool task needs: the caller's nice value and the iteration body.
+    private struct PoolJob {
+        let nice: Int32
+        let body: (Int) -> Void
     }
 
     /// libdispatch runs its worker threads at the priority of their QoS class (nice 0, some at -4),
