@@ -27,9 +27,16 @@ static void pack_map(const gk_conv_shape *s, const float *map, long p0, long kc,
                 for (long q = 0; q < kc; q++) to[q * MR] = 0;
                 continue;
             }
+            /* Position p0 + q walks sample by sample: with a division per element this copy was
+               three quarters of the function's profile samples (3 Dec). */
+            long n = p0 / area, pos = p0 % area;
+            const float *from = map + (n * s->maps + o) * area;
             for (long q = 0; q < kc; q++) {
-                const long p = p0 + q, n = p / area, pos = p % area;
-                to[q * MR] = map[(n * s->maps + o) * area + pos];
+                to[q * MR] = from[pos];
+                if (++pos == area) {
+                    pos = 0;
+                    from += s->maps * area;
+                }
             }
         }
 }
