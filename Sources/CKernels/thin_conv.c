@@ -7,6 +7,7 @@
    (CKernels.h: the same chain, so the same bits), reading the phases from L1 instead of an
    unfolded column matrix from L2. */
 #include "dispatch.h"
+#include "thin_phases.h"
 #include <math.h>
 #include <string.h>
 #if GK_X86
@@ -19,45 +20,7 @@
 /* The block loops run over constants: unrolled, the accumulators stay in registers. */
 #define GK_UNROLL _Pragma("clang loop unroll(full)")
 
-/* Floats per phase row: the map's columns rounded up to whole 16-lane vectors, plus one vector
-   for the tap that reads one column further (zeros). */
-static long pitch(const gk_thin_shape *s) { return (s->map_width + 15) / 16 * 16 + 16; }
-
-/* Floats of one phase plane: map_height + 1 rows (taps reach one row further). */
-static long phase_size(const gk_thin_shape *s) { return (s->map_height + 1) * pitch(s); }
-
-long gk_thin_conv_work_size(const gk_thin_shape *s) { return s->channels * 4 * phase_size(s); }
-
-/* phase[ci][pr][pc][u][v] = image[ci][2u + pr - 1][2v + pc - 1], 0 outside the image. */
-static void split_phases(const gk_thin_shape *s, const float *image, float *work) {
-    const long p = pitch(s), size = phase_size(s), h = s->height, wd = s->width;
-    for (long ci = 0; ci < s->channels; ci++)
-        for (int pr = 0; pr < 2; pr++)
-            for (int pc = 0; pc < 2; pc++) {
-                float *phase = work + ((ci * 2 + pr) * 2 + pc) * size;
-                for (long u = 0; u <= s->map_height; u++) {
-                    float *row = phase + u * p;
-                    const long y = 2 * u + pr - 1;
-                    if (y < 0 || y >= h) {
-                        memset(row, 0, sizeof(float) * (size_t)p);
-                        continue;
-                    }
-                    /* Columns 2v + pc - 1 inside the image: v in [lo, hi), zeros around. */
-                    const float *src = image + (ci * h + y) * wd + pc - 1;
-                    const long lo = pc == 0 ? 1 : 0, hi = (wd - pc) / 2 + 1 < p ? (wd - pc) / 2 + 1 : p;
-                    long v = 0;
-                    for (; v < lo; v++) row[v] = 0.0f;
-                    for (; v < hi; v++) row[v] = src[2 * v];
-                    for (; v < p; v++) row[v] = 0.0f;
-                }
-            }
-}
-
-/* Where tap kk (channel ci = kk / 16, kernel row i, column j) of position (y, x) reads. */
-GK_INLINE long tap_offset(const gk_thin_shape *s, long kk, long y, long x) {
-    const long ci = kk / 16, i = kk / 4 % 4, j = kk % 4;
-    return ((ci * 2 + i % 2) * 2 + j % 2) * phase_size(s) + (y + i / 2) * pitch(s) + x + j / 2;
-}
+long gk_thin_conv_work_size(const gk_thin_shape *s) { return phases_size(s); }
 
 /* One output, scalar: its chain over the taps kk ascending. */
 static void thin_conv_scalar(const gk_thin_shape *s, const float *work, const float *w, const float *bias,
