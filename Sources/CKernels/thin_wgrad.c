@@ -43,37 +43,23 @@ long gk_thin_weight_gradient_work_size(const gk_thin_shape *s) {
     return phases_size(s) + taps * c.per_chunk * c.length + FILL_SLACK + s->maps * taps * GK_LANES;
 }
 
-/* Column rows of positions [q0, q1) of one sample from its phases:
-   cols[kk * ldb + q - q0] = X(kk, q / map_width, q % map_width), in runs along map rows. */
+/* Column rows of positions [q0, q1) of one sample from its phases: cols[kk * ldb + q - q0] =
+   X(kk, q / map_width, q % map_width), a contiguous stretch of the tap's plane. */
 static void fill_portable(const gk_thin_shape *s, const float *phases, long q0, long q1, float *cols, long ldb) {
-    const long mw = s->map_width, p = pitch(s);
-    for (long kk = 0; kk < s->channels * 16; kk++) {
-        const float *src = phases + tap_offset(s, kk, 0, 0);
-        float *dst = cols + kk * ldb - q0;
-        for (long q = q0; q < q1;) {
-            const long y = q / mw, x = q - y * mw, run = mw - x < q1 - q ? mw - x : q1 - q;
-            for (long t = 0; t < run; t++) dst[q + t] = src[y * p + x + t];
-            q += run;
-        }
-    }
+    for (long kk = 0; kk < s->channels * 16; kk++)
+        memcpy(cols + kk * ldb, phases + tap_offset(s, kk) + q0, sizeof(float) * (size_t)(q1 - q0));
 }
 
 #if GK_X86
-/* fill_portable by whole 16-float vectors, rows ascending: a vector's overhang past its run is
-   overwritten by the next run, or falls into the next column row or sample (filled later), or
-   into the buffer's slack; positions past the chunk are never read (the loads are masked). Reads
-   stay inside the phase row (its pitch is the map width plus a vector or more). */
+/* fill_portable by whole 16-float vectors: a vector's overhang past the chunk falls into the
+   next column row or sample (filled later) or into the buffer's slack, and is never read (the
+   long reduction's loads are masked). Reads stay inside the phases with their slack. */
 static GK_TARGET_AVX512 void fill_avx512(const gk_thin_shape *s, const float *phases, long q0, long q1, float *cols,
                                          long ldb) {
-    const long mw = s->map_width, p = pitch(s), y0 = q0 / mw, x0 = q0 - y0 * mw;
     for (long kk = 0; kk < s->channels * 16; kk++) {
-        const float *src = phases + tap_offset(s, kk, 0, 0);
-        float *dst = cols + kk * ldb - q0;
-        for (long q = q0, y = y0, x = x0; q < q1; y++, x = 0) {
-            const long run = mw - x < q1 - q ? mw - x : q1 - q;
-            for (long t = 0; t < run; t += 16) _mm512_storeu_ps(dst + q + t, _mm512_loadu_ps(src + y * p + x + t));
-            q += run;
-        }
+        const float *src = phases + tap_offset(s, kk) + q0;
+        float *dst = cols + kk * ldb;
+        for (long t = 0; t < q1 - q0; t += 16) _mm512_storeu_ps(dst + t, _mm512_loadu_ps(src + t));
     }
 }
 #endif
