@@ -72,6 +72,15 @@ GK_INLINE GK_TARGET_AVX2 float tree256(__m256 x) {
     return _mm_cvtss_f32(q);
 }
 
+/* The first block of a row block (j == 0) reads its rows of `a` from memory while later blocks
+   find them in L1; it also asks for the next row block's, so those arrive before they are
+   needed. The map rows of a chunk are many short streams (4 rows x 4 samples of 784 bytes on
+   DCGAN-28), which the hardware prefetchers follow poorly. G.convT2's input and weight gradients
+   run back to back (6.4 MB each, C driver, median of 400): 0.84-0.89 -> 0.78-0.82 ms. */
+#define PREFETCH_NEXT_ROWS(a, q)                                                                     \
+    if (j == 0 && i + 2 * rows <= p->m)                                                              \
+        for (int r = 0; r < rows; r++) _mm_prefetch((const char *)((a) + (rows + r) * lda + (q)), _MM_HINT_T0)
+
 /* A rows x cols block of outputs starting at (i, j) over the chunk. */
 GK_INLINE GK_TARGET_AVX512 void tile512(const gk_long_reduction *p, const gk_reduction_chunk *k, float *lanes,
                                         long i, long j, const int rows, const int cols) {
@@ -86,6 +95,7 @@ GK_INLINE GK_TARGET_AVX512 void tile512(const gk_long_reduction *p, const gk_red
             __m512 av[4], bv[4];
             for (int r = 0; r < rows; r++) av[r] = _mm512_maskz_loadu_ps(mask, a + r * lda + q);
             for (int t = 0; t < cols; t++) bv[t] = _mm512_maskz_loadu_ps(mask, b + t * ldb + q);
+            PREFETCH_NEXT_ROWS(a, q);
             for (int r = 0; r < rows; r++)
                 for (int t = 0; t < cols; t++) acc[r][t] = _mm512_fmadd_ps(av[r], bv[t], acc[r][t]);
         }
@@ -123,6 +133,7 @@ GK_INLINE GK_TARGET_AVX2 void tile256(const gk_long_reduction *p, const gk_reduc
             __m256 av[2], bv[2];
             for (int r = 0; r < rows; r++) av[r] = load_masked(a + r * lda + q, left);
             for (int t = 0; t < cols; t++) bv[t] = load_masked(b + t * ldb + q, left);
+            PREFETCH_NEXT_ROWS(a, q);
             for (int r = 0; r < rows; r++)
                 for (int t = 0; t < cols; t++) lo[r][t] = _mm256_fmadd_ps(av[r], bv[t], lo[r][t]);
             for (int r = 0; r < rows; r++) av[r] = load_masked(a + r * lda + q + 8, left - 8);
