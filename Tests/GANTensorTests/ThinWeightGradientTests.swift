@@ -7,32 +7,14 @@ import XCTest
 /// sample's stride phases. CKernels.h specifies its order (the long reduction's lanes), so the
 /// kernel is checked against that chain rebuilt in Float, and the op against the column path's
 /// bits on every level, thread count and grouping of the batch.
-final class ThinWeightGradientTests: XCTestCase {
+final class ThinWeightGradientTests: XCTestCase, ThinPhaseTesting {
     let rng = RandomGenerator(seed: 71)
-    let dcgan = Conv2dGeometry(stride: 2, padding: 1)
-
-    func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + rng.nextInt(below: range.count) }
-
-    var levels: [ThinKernels.Level] { ThinKernels.Level.allCases.filter { $0.rawValue <= ThinKernels.bestLevel.rawValue } }
-
-    func layout(batch: Int, channels: Int, image: (Int, Int), maps: Int, map: (Int, Int)) -> ConvLayout {
-        ConvLayout(batch: batch, imageChannels: channels, imageHeight: image.0, imageWidth: image.1, mapChannels: maps,
-                   mapHeight: map.0, mapWidth: map.1, kernelHeight: 4, kernelWidth: 4, geometry: dcgan)
-    }
 
     /// Odd images, maps cropped or extended against the image (convTranspose2d's output padding
     /// gives them), maps of one to several chunks (1024 positions) and rows longer than a vector;
     /// then DCGAN's four thin layers at small batches.
     func cases() -> [(ConvLayout, String)] {
-        var cases: [(ConvLayout, String)] = []
-        for trial in 0..<24 {
-            let batch = trial % 4 == 0 ? 5 : pick(1...3), channels = pick(1...3), maps = pick(1...11)
-            let image = (pick(1...40), pick(1...70))
-            let conv = dcgan.convOutputSize(input: image, kernel: (4, 4))
-            let map = trial % 2 == 0 ? conv : (pick(1...21), pick(1...37))
-            guard map.0 > 0, map.1 > 0 else { continue }
-            cases.append((layout(batch: batch, channels: channels, image: image, maps: maps, map: map), "trial \(trial)"))
-        }
+        var cases = randomConvLayouts(trials: 24, maxMaps: 11)
         cases.append((layout(batch: 5, channels: 1, image: (13, 11), maps: 7, map: (6, 5)), "13x11"))
         cases.append((layout(batch: 2, channels: 2, image: (80, 70), maps: 3, map: (40, 35)), "two chunks a sample"))
         cases.append((layout(batch: 6, channels: 1, image: (28, 28), maps: 64, map: (14, 14)), "DCGAN-28 D.conv1"))
