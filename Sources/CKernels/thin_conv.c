@@ -1,12 +1,13 @@
 /* gk_thin_conv: conv2d forward from an image of 1-3 channels with stride 2, a 4x4 kernel and
    padding 1 (DCGAN's first critic layer, and the input gradient of its last generator layer),
-   without a column matrix. Each sample's padded image is split once into its 4 stride phases
-   (even/odd rows x even/odd columns); tap (i, j) of map row y then reads phase (i % 2, j % 2) at
-   row y + i / 2 and columns x + j / 2, a contiguous vector for consecutive x. A block of R map
-   channels x 2 vectors of positions runs the K = channels * 16 taps as the small-A product would
+   without a column matrix. Each sample's image is split once into its stride phases as flat
+   planes (thin_phases.h), where every tap reads consecutive map positions as one contiguous
+   vector, across map rows too (DCGAN-28's 14x14 maps take 13 vectors instead of 14 rows of 14
+   lanes). A block of R map channels x 2 vectors of positions runs the K = channels * 16 taps as the small-A product would
    (CKernels.h: the same chain, so the same bits), reading the phases from L1 instead of an
    unfolded column matrix from L2. */
 #include "dispatch.h"
+#include "thin_phases.h"
 #include <math.h>
 #include <string.h>
 #if GK_X86
@@ -19,45 +20,7 @@
 /* The block loops run over constants: unrolled, the accumulators stay in registers. */
 #define GK_UNROLL _Pragma("clang loop unroll(full)")
 
-/* Floats per phase row: the map's columns rounded up to whole 16-lane vectors, plus one vector
-   for the tap that reads one column further (zeros). */
-static long pitch(const gk_thin_shape *s) { return (s->map_width + 15) / 16 * 16 + 16; }
-
-/* Floats of one phase plane: map_height + 1 rows (taps reach one row further). */
-static long phase_size(const gk_thin_shape *s) { return (s->map_height + 1) * pitch(s); }
-
-long gk_thin_conv_work_size(const gk_thin_shape *s) { return s->channels * 4 * phase_size(s); }
-
-/* phase[ci][pr][pc][u][v] = image[ci][2u + pr - 1][2v + pc - 1], 0 outside the image. */
-static void split_phases(const gk_thin_shape *s, const float *image, float *work) {
-    const long p = pitch(s), size = phase_size(s), h = s->height, wd = s->width;
-    for (long ci = 0; ci < s->channels; ci++)
-        for (int pr = 0; pr < 2; pr++)
-            for (int pc = 0; pc < 2; pc++) {
-                float *phase = work + ((ci * 2 + pr) * 2 + pc) * size;
-                for (long u = 0; u <= s->map_height; u++) {
-                    float *row = phase + u * p;
-                    const long y = 2 * u + pr - 1;
-                    if (y < 0 || y >= h) {
-                        memset(row, 0, sizeof(float) * (size_t)p);
-                        continue;
-                    }
-                    /* Columns 2v + pc - 1 inside the image: v in [lo, hi), zeros around. */
-                    const float *src = image + (ci * h + y) * wd + pc - 1;
-                    const long lo = pc == 0 ? 1 : 0, hi = (wd - pc) / 2 + 1 < p ? (wd - pc) / 2 + 1 : p;
-                    long v = 0;
-                    for (; v < lo; v++) row[v] = 0.0f;
-                    for (; v < hi; v++) row[v] = src[2 * v];
-                    for (; v < p; v++) row[v] = 0.0f;
-                }
-            }
-}
-
-/* Where tap kk (channel ci = kk / 16, kernel row i, column j) of position (y, x) reads. */
-GK_INLINE long tap_offset(const gk_thin_shape *s, long kk, long y, long x) {
-    const long ci = kk / 16, i = kk / 4 % 4, j = kk % 4;
-    return ((ci * 2 + i % 2) * 2 + j % 2) * phase_size(s) + (y + i / 2) * pitch(s) + x + j / 2;
-}
+long gk_thin_conv_work_size(const gk_thin_shape *s) { return phases_size(s); }
 
 /* One output, scalar: its chain over the taps kk ascending. */
 static void thin_conv_scalar(const gk_thin_shape *s, const float *work, const float *w, const float *bias,
@@ -67,7 +30,8 @@ static void thin_conv_scalar(const gk_thin_shape *s, const float *work, const fl
         for (long y = 0; y < s->map_height; y++)
             for (long x = 0; x < s->map_width; x++) {
                 float acc = 0;
-                for (long kk = 0; kk < k; kk++) acc = fmaf(w[c * k + kk], work[tap_offset(s, kk, y, x)], acc);
+                for (long kk = 0; kk < k; kk++)
+                    acc = fmaf(w[c * k + kk], work[tap_offset(s, kk) + y * s->map_width + x], acc);
                 if (bias) acc = acc + bias[c];
                 map[(c * s->map_height + y) * s->map_width + x] = acc;
             }
@@ -75,33 +39,30 @@ static void thin_conv_scalar(const gk_thin_shape *s, const float *work, const fl
 
 #if GK_X86
 /* The walk shared by the vector versions, for one sample: map channels by blocks of R (then one
-   by one), and the map's vectors of LANES positions (row y, first column x) two at a time, each
-   pair through TILE(s, work, taps, w, bias, map, c, rows, y0, x0, y1, x1, vecs); `taps` holds
-   each tap's offset in the phases (tap_offset of position 0). */
+   by one), and the map's flat positions in vectors of LANES, two at a time, each pair through
+   TILE(s, work, taps, w, bias, map, c, rows, first, vecs) (`first` the pair's first position);
+   `taps` holds each tap's offset in the phases (tap_offset). */
 #define THIN_CONV_WALK(TILE, LANES, R)                                                               \
     {                                                                                                \
-        const long per_row = (s->map_width + (LANES) - 1) / (LANES), count = s->map_height * per_row; \
+        const long area = s->map_height * s->map_width;                                              \
         long taps[GK_THIN_MAX_CHANNELS * 16];                                                        \
-        for (long kk = 0; kk < s->channels * 16; kk++) taps[kk] = tap_offset(s, kk, 0, 0);          \
+        for (long kk = 0; kk < s->channels * 16; kk++) taps[kk] = tap_offset(s, kk);                 \
         long c = 0;                                                                                  \
         for (; c + (R) <= s->maps; c += (R)) THIN_CONV_POSITIONS(TILE, LANES, R)                     \
         for (; c < s->maps; c++) THIN_CONV_POSITIONS(TILE, LANES, 1)                                 \
     }
 #define THIN_CONV_POSITIONS(TILE, LANES, ROWS)                                                       \
-    for (long q = 0; q < count; q += 2) {                                                            \
-        const long y0 = q / per_row, x0 = q % per_row * (LANES);                                     \
-        const long y1 = (q + 1) / per_row, x1 = (q + 1) % per_row * (LANES);                         \
-        if (q + 1 < count) TILE(s, work, taps, w, bias, map, c, ROWS, y0, x0, y1, x1, 2);            \
-        else TILE(s, work, taps, w, bias, map, c, ROWS, y0, x0, y1, x1, 1);                          \
+    for (long p = 0; p < area; p += 2 * (LANES)) {                                                   \
+        if (p + (LANES) < area) TILE(s, work, taps, w, bias, map, c, ROWS, p, 2);                    \
+        else TILE(s, work, taps, w, bias, map, c, ROWS, p, 1);                                       \
     }
 
 /* AVX-512: `rows` map channels from c x `vecs` vectors of 16 positions. */
 GK_INLINE GK_TARGET_AVX512 void tile512(const gk_thin_shape *s, const float *work, const long *taps, const float *w,
                                         const float *bias,
-                                        float *map, long c, const int rows, long y0, long x0, long y1, long x1,
-                                        const int vecs) {
-    const long k = s->channels * 16, mw = s->map_width, area = s->map_height * mw;
-    const long base[2] = {y0 * pitch(s) + x0, y1 * pitch(s) + x1};
+                                        float *map, long c, const int rows, long first, const int vecs) {
+    const long k = s->channels * 16, area = s->map_height * s->map_width;
+    const long base[2] = {first, first + 16};
     __m512 acc[8][2];
     GK_UNROLL for (int r = 0; r < rows; r++)
         GK_UNROLL for (int v = 0; v < vecs; v++) acc[r][v] = _mm512_setzero_ps();
@@ -117,14 +78,13 @@ GK_INLINE GK_TARGET_AVX512 void tile512(const gk_thin_shape *s, const float *wor
             GK_UNROLL for (int v = 0; v < vecs; v++) acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);
         }
     }
-    const long ys[2] = {y0, y1}, xs[2] = {x0, x1};
     GK_UNROLL for (int v = 0; v < vecs; v++) {
-        const long left = mw - xs[v];
+        const long left = area - base[v];
         const __mmask16 mask = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
         GK_UNROLL for (int r = 0; r < rows; r++) {
             __m512 x = acc[r][v];
             if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[c + r]));
-            _mm512_mask_storeu_ps(map + (c + r) * area + ys[v] * mw + xs[v], mask, x);
+            _mm512_mask_storeu_ps(map + (c + r) * area + base[v], mask, x);
         }
     }
 }
@@ -141,10 +101,9 @@ GK_INLINE GK_TARGET_AVX2 __m256i first256(long count) {
 /* AVX2: `rows` map channels from c x `vecs` vectors of 8 positions. */
 GK_INLINE GK_TARGET_AVX2 void tile256(const gk_thin_shape *s, const float *work, const long *taps, const float *w,
                                       const float *bias,
-                                      float *map, long c, const int rows, long y0, long x0, long y1, long x1,
-                                      const int vecs) {
-    const long k = s->channels * 16, mw = s->map_width, area = s->map_height * mw;
-    const long base[2] = {y0 * pitch(s) + x0, y1 * pitch(s) + x1};
+                                      float *map, long c, const int rows, long first, const int vecs) {
+    const long k = s->channels * 16, area = s->map_height * s->map_width;
+    const long base[2] = {first, first + 8};
     __m256 acc[4][2];
     GK_UNROLL for (int r = 0; r < rows; r++)
         GK_UNROLL for (int v = 0; v < vecs; v++) acc[r][v] = _mm256_setzero_ps();
@@ -158,13 +117,12 @@ GK_INLINE GK_TARGET_AVX2 void tile256(const gk_thin_shape *s, const float *work,
             GK_UNROLL for (int v = 0; v < vecs; v++) acc[r][v] = _mm256_fmadd_ps(a, b[v], acc[r][v]);
         }
     }
-    const long ys[2] = {y0, y1}, xs[2] = {x0, x1};
     GK_UNROLL for (int v = 0; v < vecs; v++) {
-        const __m256i mask = first256(mw - xs[v]);
+        const __m256i mask = first256(area - base[v]);
         GK_UNROLL for (int r = 0; r < rows; r++) {
             __m256 x = acc[r][v];
             if (bias) x = _mm256_add_ps(x, _mm256_set1_ps(bias[c + r]));
-            _mm256_maskstore_ps(map + (c + r) * area + ys[v] * mw + xs[v], mask, x);
+            _mm256_maskstore_ps(map + (c + r) * area + base[v], mask, x);
         }
     }
 }

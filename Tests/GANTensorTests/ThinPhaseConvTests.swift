@@ -7,21 +7,8 @@ import XCTest
 /// is specified (CKernels.h), so the tests rebuild it in Float and demand the same bits on every
 /// kernel level and thread count, check it against a Double reference, then the ops against the
 /// column path (im2col / col2im and the small-A product) and the direct loops, and gradients.
-final class ThinPhaseConvTests: XCTestCase {
+final class ThinPhaseConvTests: XCTestCase, ThinPhaseTesting {
     let rng = RandomGenerator(seed: 53)
-    let dcgan = Conv2dGeometry(stride: 2, padding: 1)
-
-    func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + rng.nextInt(below: range.count) }
-
-    var levels: [ThinKernels.Level] { ThinKernels.Level.allCases.filter { $0.rawValue <= ThinKernels.bestLevel.rawValue } }
-
-    /// The layout of a transposed convolution from map [n, cm, mh, mw] onto an image of `channels`
-    /// x `image` with a 4x4 kernel.
-    func layout(batch: Int, channels: Int, image: (Int, Int), maps: Int, map: (Int, Int),
-                _ g: Conv2dGeometry? = nil) -> ConvLayout {
-        ConvLayout(batch: batch, imageChannels: channels, imageHeight: image.0, imageWidth: image.1, mapChannels: maps,
-                   mapHeight: map.0, mapWidth: map.1, kernelHeight: 4, kernelWidth: 4, geometry: g ?? dcgan)
-    }
 
     typealias Chains = ImplicitConvTests.Chains
 
@@ -91,15 +78,7 @@ final class ThinPhaseConvTests: XCTestCase {
         // Odd images with their conv2d maps, and maps cropped or extended against the image (as
         // adjoints give them); maps across the 16- and 8-lane vectors and the 8- and 4-channel
         // blocks; then DCGAN's thin layers at batch 1.
-        var cases: [(ConvLayout, String)] = []
-        for trial in 0..<40 {
-            let batch = trial % 4 == 0 ? 5 : pick(1...3), channels = pick(1...3), maps = pick(1...27)
-            let image = (pick(1...40), pick(1...70))
-            let conv = dcgan.convOutputSize(input: image, kernel: (4, 4))
-            let map = trial % 2 == 0 ? conv : (pick(1...21), pick(1...37))
-            guard map.0 > 0, map.1 > 0 else { continue }
-            cases.append((layout(batch: batch, channels: channels, image: image, maps: maps, map: map), "trial \(trial)"))
-        }
+        var cases = randomConvLayouts(trials: 40, maxMaps: 27)
         cases.append((layout(batch: 5, channels: 1, image: (13, 11), maps: 7, map: (6, 5)), "13x11"))
         cases.append((layout(batch: 1, channels: 1, image: (28, 28), maps: 64, map: (14, 14)), "DCGAN-28 D.conv1"))
         cases.append((layout(batch: 2, channels: 1, image: (28, 28), maps: 128, map: (14, 14)), "DCGAN-28 G.convT2 input gradient"))

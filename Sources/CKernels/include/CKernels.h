@@ -147,6 +147,18 @@ long gk_thin_conv_work_size(const gk_thin_shape *s);
 int gk_thin_conv(const gk_thin_shape *s, long samples, const float *image, const float *weight, const float *bias,
                  float *map, float *work);
 
+/* conv2d's weight gradient from a thin image (thin_wgrad.c), gk_thin_conv's geometry and weight
+   layout, for `samples` samples:
+     sums[c * K + kk] (+)= sum over n < samples, (y, x) of map[n, c, y, x] * X_n(kk, y, x)
+   with X_n as for gk_thin_conv and K = channels * 16; with `accumulate` added to sums, else
+   stored. Order: gk_long_reduction_gemm's, the segments being the samples and the positions the
+   map's (map rows against im2col's column rows): the same bits as that product of the columns,
+   on every level. Work space: gk_thin_weight_gradient_work_size(s) floats. Returns 0, or -1 when
+   `channels` is outside 1 ... GK_THIN_MAX_CHANNELS (nothing is written). */
+long gk_thin_weight_gradient_work_size(const gk_thin_shape *s);
+int gk_thin_weight_gradient(const gk_thin_shape *s, long samples, const float *image, const float *map, float *sums,
+                            int accumulate, float *work);
+
 /* Thread pool (thread_pool.c): runs task(context, i) for i in [0, iterations) on the calling thread
    and up to `helpers` (at most GK_POOL_MAX_HELPERS) pool threads, started on first use, which spin
    briefly between jobs and then park. Returns 0 once every iteration has run; returns 1 without

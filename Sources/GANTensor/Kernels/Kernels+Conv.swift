@@ -215,15 +215,20 @@ extension Kernels {
     /// [Cm, samples*mapArea].
     static func forEachGroup(_ l: ConvLayout,
                              _ body: (ConvGroup, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        forEachSampleGroup(l) { group in
+            let scratch = ScratchBuffers.current
+            body(group, scratch.buffer(.columns, count: l.columnRows * l.samplesPerGroup * l.mapArea),
+                 scratch.buffer(.transposed, count: l.mapChannels * l.samplesPerGroup * l.mapArea))
+        }
+    }
+
+    /// The groups of `forEachGroup`, on the same workers, without its buffers.
+    static func forEachSampleGroup(_ l: ConvLayout, _ body: (ConvGroup) -> Void) {
         let size = l.samplesPerGroup, workers = l.workers
         Parallel.forWorkers(workers) { worker in
             let first = l.batch * worker / workers, end = l.batch * (worker + 1) / workers
-            let scratch = ScratchBuffers.current
-            let cols = scratch.buffer(.columns, count: l.columnRows * size * l.mapArea)
-            let wide = scratch.buffer(.transposed, count: l.mapChannels * size * l.mapArea)
             for n0 in stride(from: first, to: end, by: size) {
-                body(ConvGroup(firstSample: n0, samples: Swift.min(size, end - n0), worker: worker, isWorkersFirst: n0 == first),
-                     cols, wide)
+                body(ConvGroup(firstSample: n0, samples: Swift.min(size, end - n0), worker: worker, isWorkersFirst: n0 == first))
             }
         }
     }

@@ -52,8 +52,10 @@ extension Kernels {
     /// Weight gradient: each worker sums map rows against column rows over its samples into
     /// `sums(worker)`, its first group storing and later ones adding (the caller adds the
     /// workers' sums in order, as on the gemm path).
+    /// DCGAN's geometry takes the phase kernel instead (`ConvLayout.isThinPhased`).
     static func thinWeightGradient(image x: Tensor, map gy: Tensor, _ l: ConvLayout,
                                    sums: (Int) -> UnsafeMutablePointer<Float>) {
+        if l.isThinPhased { return thinPhasedWeightGradient(image: x, map: gy, l, sums: sums) }
         let mapSize = l.mapChannels * l.mapArea
         forEachGroup(l) { group, cols, _ in
             let n0 = group.firstSample, g = group.samples

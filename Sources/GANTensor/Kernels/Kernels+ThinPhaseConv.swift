@@ -10,6 +10,9 @@ import CKernels
 ///   split once into its 4 stride phases, which every tap then reads as contiguous vectors from
 ///   L1 (no im2col into a column matrix read back from L2); the same chain as the small-A
 ///   product, so the same bits.
+/// - the weight gradient (thin_wgrad.c): the long reduction of the thin path, its column rows
+///   copied chunk by chunk from each sample's phases into a few kilobytes of L1 (no column
+///   matrix of the whole group); the same chain, so the same bits.
 /// Each output is one fma chain in a fixed order (CKernels.h), so a result depends only on the
 /// operands, not on the kernel level or the thread count.
 extension ConvLayout {
@@ -48,6 +51,22 @@ extension Kernels {
             let work = ScratchBuffers.current.buffer(.columns, count: gk_thin_conv_work_size(&s))
             return gk_thin_conv(&s, count, x.data + first * l.imageChannels * l.imageArea, w.data, bias?.data,
                                 y.data + first * l.mapChannels * l.mapArea, work)
+        }
+    }
+
+    /// dw (+)= the map (gy) against the image's columns, each group of `forEachGroup` into its
+    /// worker's `sums` as `thinWeightGradient` sums it (the first group stores, later ones add).
+    static func thinPhasedWeightGradient(image x: Tensor, map gy: Tensor, _ l: ConvLayout,
+                                         sums: (Int) -> UnsafeMutablePointer<Float>) {
+        forEachSampleGroup(l) { group in
+            var s = l.thinShape
+            let n0 = group.firstSample
+            let work = ScratchBuffers.current.buffer(.columns, count: gk_thin_weight_gradient_work_size(&s))
+            guard gk_thin_weight_gradient(&s, group.samples, x.data + n0 * l.imageChannels * l.imageArea,
+                                          gy.data + n0 * l.mapChannels * l.mapArea, sums(group.worker),
+                                          group.isWorkersFirst ? 0 : 1, work) == 0 else {
+                fatalError("GANTensor: thin phase kernel given \(l.imageChannels) image channels")
+            }
         }
     }
 
