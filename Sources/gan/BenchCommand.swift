@@ -21,6 +21,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also print a per-op profile (forward and backward time, calls, GFLOP/s) of each model's step.") var profile = false
     @Option(help: "kernels only: time just the layers whose names start with one of these comma-separated prefixes (e.g. dcgan28.G.convT2).") var layers: String?
     @Flag(help: "kernels only: also time the backward's input-gradient and weight-gradient products apart (.backward.input, .backward.weight).") var splitBackward = false
+    @Option(help: "kernels only: time the whole list of cases this many times and report each case's median over the rounds (a burst of load then moves one round of a case, not its figure).") var rounds: Int = 1
     @Option(help: "dcgan28 only: 'fashion' also times the step on real Fashion-MNIST batches through the DataLoader.") var data: String?
 
     func run() throws {
@@ -37,11 +38,13 @@ struct BenchCommand: ParsableCommand {
                 switch m {
                 case .kernels:
                     let prefixes = layers.map { $0.split(separator: ",").map(String.init) }
-                    for r in try KernelBench.all(batch: batch ?? 64, repeats: 5, layers: prefixes, splitBackward: splitBackward) {
+                    for r in try KernelBench.all(batch: batch ?? 64, repeats: 5, layers: prefixes, splitBackward: splitBackward,
+                                                      rounds: rounds) {
                         var line: [String: Any] = ["model": "kernels", "name": r.name, "shape": r.shape, "median_s": r.seconds,
                                                    "gflops": (r.gflops * 10).rounded() / 10]
                         if let share = r.sgemmShare { line["sgemm_share"] = (share * 1000).rounded() / 1000 }
                         if let share = r.sgemmMedianShare { line["sgemm_median_share"] = (share * 1000).rounded() / 1000 }
+                        if let times = r.roundSeconds { line["round_median_s"] = times }
                         emit(line)
                     }
                 case .dcgan28, .dcgan64, .wgangp28, .pacgan2d:

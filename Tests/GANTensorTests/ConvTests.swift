@@ -316,4 +316,26 @@ final class ConvTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("dcgan99"), "\(error)")
         }
     }
+
+    func testBenchmarkRoundsTakeEachCasesMedian() throws {
+        // Three rounds of one layer: the same records as one round, each the median of its three
+        // times at the same operation count, shares against the merged sgemm before it.
+        let one = try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan64.G.convT5"])
+        let three = try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan64.G.convT5"], rounds: 3)
+        XCTAssertEqual(three.map(\.name), one.map(\.name))
+        var reference = 0.0
+        for (r, single) in zip(three, one) {
+            let times = try XCTUnwrap(r.roundSeconds, r.name)
+            XCTAssertEqual(times.count, 3, r.name)
+            XCTAssertEqual(r.seconds, times.sorted()[1], r.name)
+            XCTAssertEqual(r.gflops * r.seconds, single.gflops * single.seconds, accuracy: 1e-9 * single.gflops * single.seconds, r.name)
+            if r.name == "sgemm" { reference = r.gflops } else {
+                XCTAssertEqual(try XCTUnwrap(r.sgemmShare, r.name), r.gflops / reference, accuracy: 1e-12, r.name)
+            }
+        }
+        XCTAssertNil(one[0].roundSeconds)
+        XCTAssertThrowsError(try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan64.G.convT5"], rounds: 0)) { error in
+            XCTAssertTrue("\(error)".contains("rounds"), "\(error)")
+        }
+    }
 }

@@ -11,6 +11,8 @@ public struct BenchRecord: Codable, Sendable, Equatable {
     /// The rate as a share of the median of the run's sgemm cases (conv layers only): one sgemm
     /// case of a run on a shared machine can be slow (96 against 155-181 GFLOP/s, 3 Dec).
     public var sgemmMedianShare: Double?
+    /// With several rounds (`KernelBench.all`), each round's median; `seconds` is their median.
+    public var roundSeconds: [Double]?
 
     public init(name: String, shape: String, seconds: Double, gflops: Double, sgemmShare: Double? = nil) {
         self.name = name
@@ -92,10 +94,14 @@ public enum KernelBench {
     /// ".gemm_path"), so the two compare in the same run; layers whose forward puts the samples
     /// on the lanes (`ConvLayout.hasSamplesOnLanes`) also without them (".nchw_form").
     /// `layers`: only the cases whose names start with one of these prefixes (all when nil);
-    /// `splitBackward`: also the backward's two products apart (see `convolution`).
+    /// `splitBackward`: also the backward's two products apart (see `convolution`); `rounds`: the
+    /// whole list timed this many times, each record the median of its rounds (`merged`), so a
+    /// burst of load on a shared machine moves one round of a case rather than its figure.
     public static func all(batch: Int = 64, repeats: Int = 5, layers: [String]? = nil,
-                           splitBackward: Bool = false) throws -> [BenchRecord] {
-        var records: [BenchRecord] = []
+                           splitBackward: Bool = false, rounds: Int = 1) throws -> [BenchRecord] {
+        guard rounds >= 1 else {
+            throw TensorError.invalidArgument(op: "bench --rounds", reason: "must be at least 1, got \(rounds)")
+        }
         let implicit = Kernels.implicitConvolutions, samplesOnLanes = Kernels.samplesOnLanes
         defer {
             Kernels.thinConvolutions = true
@@ -106,6 +112,23 @@ public enum KernelBench {
         if cases.isEmpty, let layers {
             throw TensorError.invalidArgument(op: "bench --layers", reason: "no kernel case starts with \(layers.joined(separator: ", "))")
         }
+        var timed: [[BenchRecord]] = []
+        for _ in 0..<rounds {
+            timed.append(try round(cases, batch: batch, repeats: repeats, splitBackward: splitBackward, implicit: implicit,
+                                   samplesOnLanes: samplesOnLanes))
+        }
+        var records = merged(timed)
+        let sgemmRate = median(records.filter { $0.name == "sgemm" }.map(\.gflops))
+        for i in records.indices where records[i].sgemmShare != nil && sgemmRate > 0 {
+            records[i].sgemmMedianShare = records[i].gflops / sgemmRate
+        }
+        return records
+    }
+
+    /// One pass over the cases: each layer after its sgemm reference, on each of its paths.
+    private static func round(_ cases: [ConvCase], batch: Int, repeats: Int, splitBackward: Bool, implicit: Bool?,
+                              samplesOnLanes: Bool?) throws -> [BenchRecord] {
+        var records: [BenchRecord] = []
         for c in cases {
             let reference = sgemm(size: 1024, repeats: repeats)
             records.append(reference)
@@ -128,11 +151,24 @@ public enum KernelBench {
                 }
             }
         }
-        let sgemmRate = median(records.filter { $0.name == "sgemm" }.map(\.gflops))
-        for i in records.indices where records[i].sgemmShare != nil && sgemmRate > 0 {
-            records[i].sgemmMedianShare = records[i].gflops / sgemmRate
-        }
         return records
+    }
+
+    /// The rounds' records (the same list each round) as one: each the median of its rounds'
+    /// times at its own operation count, and a layer's share against its merged sgemm reference.
+    static func merged(_ rounds: [[BenchRecord]]) -> [BenchRecord] {
+        guard let first = rounds.first, rounds.count > 1 else { return rounds.first ?? [] }
+        var reference = 0.0
+        return first.indices.map { i in
+            var r = first[i]
+            let times = rounds.map { $0[i].seconds }
+            r.seconds = median(times)
+            r.roundSeconds = times
+            r.gflops = r.seconds > 0 ? first[i].gflops * first[i].seconds / r.seconds : 0
+            if r.name == "sgemm" { reference = r.gflops }
+            if r.sgemmShare != nil { r.sgemmShare = reference > 0 ? r.gflops / reference : nil }
+            return r
+        }
     }
 
     /// C = A B for square matrices of side `size`.
