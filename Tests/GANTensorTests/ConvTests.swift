@@ -338,4 +338,39 @@ final class ConvTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("rounds"), "\(error)")
         }
     }
+
+    func testDenseTransposedForwardFollowsTheSmallAChain() throws {
+        // From 1x1 maps (DCGAN's first generator layer) the forward is x [N, Cm] w [Cm, Ci*k*k]
+        // on the small-A kernel: each output one chain over the latents from 0, then the bias of
+        // its channel; the same bits on every level and thread count.
+        let threads = BLASInfo.threads
+        defer { BLASInfo.setThreads(threads); ThinKernels.force(nil) }
+        for (xs, ws, withBias) in [([5, 7, 1, 1], [7, 3, 4, 4], true), ([3, 2, 1, 1], [2, 1, 2, 3], false),
+                                   ([64, 100, 1, 1], [100, 64, 4, 4], false)] {
+            let x = rng.uniform(xs, low: -1, high: 1), w = rng.uniform(ws, low: -1, high: 1)
+            let b = withBias ? rng.uniform([ws[1]], low: -1, high: 1) : nil
+            let (n, k, outer, area) = (xs[0], xs[1], ws[1] * ws[2] * ws[3], ws[2] * ws[3])
+            XCTAssertTrue(Kernels.isSmallA(m: n, k: k))
+            var expected = [Float](repeating: 0, count: n * outer)
+            for s in 0..<n {
+                for j in 0..<outer {
+                    var acc: Float = 0
+                    for kk in 0..<k { acc = acc.addingProduct(x.data[s * k + kk], w.data[kk * outer + j]) }
+                    expected[s * outer + j] = b.map { acc + $0.data[j / area] } ?? acc
+                }
+            }
+            for level in ThinKernels.Level.allCases where level.rawValue <= ThinKernels.bestLevel.rawValue {
+                ThinKernels.force(level)
+                for t in [1, 2, 3] {
+                    BLASInfo.setThreads(t)
+                    // The output's buffer comes back from the tensor cache: poisoned, so an output
+                    // left unwritten shows.
+                    _ = Tensor(repeating: .nan, shape: [n, ws[1], ws[2], ws[3]])
+                    let y = try x.convTranspose2d(w, bias: b)
+                    XCTAssertEqual(y.shape, [n, ws[1], ws[2], ws[3]])
+                    XCTAssertEqual(y.scalars.map(\.bitPattern), expected.map(\.bitPattern), "x\(xs) w\(ws) on \(level), \(t) threads")
+                }
+            }
+        }
+    }
 }

@@ -268,4 +268,15 @@ extension Kernels {
             for unit in s..<e { (x + unit * area).update(repeating: bias[unit % channels], count: area) }
         }
     }
+
+    /// x [samples, channels, area] += bias per channel.
+    static func addChannels(_ x: UnsafeMutablePointer<Float>, samples: Int, channels: Int, area: Int,
+                            bias: UnsafePointer<Float>) {
+        Parallel.forChunks(samples * channels, grain: Swift.max(1, Parallel.grain / Swift.max(1, area))) { s, e in
+            for unit in s..<e {
+                let b = bias[unit % channels], p = x + unit * area
+                for i in 0..<area { p[i] = p[i] + b }
+            }
+        }
+    }
 }
