@@ -192,15 +192,14 @@ int gk_long_reduction_gemm(const gk_long_reduction *p) {
     float *lanes = p->lanes ? p->lanes : malloc(count * sizeof(float));
     if (!lanes) return -1;
     memset(lanes, 0, count * sizeof(float));
-    const long padded = (p->length + GK_LANES - 1) / GK_LANES * GK_LANES;
-    const long per_chunk = padded >= GK_REDUCTION_CHUNK || padded == 0 ? 1 : GK_REDUCTION_CHUNK / padded;
-    for (long s0 = 0; s0 < p->segments; s0 += per_chunk)
-        for (long q0 = 0; q0 < padded; q0 += GK_REDUCTION_CHUNK) {
-            const long s1 = s0 + per_chunk < p->segments ? s0 + per_chunk : p->segments;
+    const gk_reduction_chunking c = gk_reduction_chunks(p->length, GK_REDUCTION_CHUNK);
+    for (long s0 = 0; s0 < p->segments; s0 += c.per_chunk)
+        for (long q0 = 0; q0 < c.padded; q0 += c.length) {
+            const long s1 = s0 + c.per_chunk < p->segments ? s0 + c.per_chunk : p->segments;
             const gk_reduction_chunk k = {
                 .a = p->a + s0 * p->a_stride, .a_stride = p->a_stride,
                 .b = p->b + s0 * p->b_stride + q0, .b_stride = p->b_stride, .ldb = p->ldb,
-                .segments = s1 - s0, .q0 = q0, .q1 = q0 + GK_REDUCTION_CHUNK < padded ? q0 + GK_REDUCTION_CHUNK : padded};
+                .segments = s1 - s0, .q0 = q0, .q1 = q0 + c.length < c.padded ? q0 + c.length : c.padded};
             gk_long_reduction_add(p, &k, lanes);
         }
     gk_long_reduction_store(p, lanes);

@@ -18,9 +18,22 @@ typedef struct {
     long segments, q0, q1;
 } gk_reduction_chunk;
 
-/* Positions per chunk of the vector versions (a multiple of GK_LANES): short segments go several
-   to a chunk, long ones are cut into chunks of this many. */
+/* Positions per chunk of gk_long_reduction_gemm (a multiple of GK_LANES). */
 #define GK_REDUCTION_CHUNK 512
+
+/* How segments of `length` positions are cut into chunks of at most `most` positions (a multiple
+   of GK_LANES): short segments go several to a chunk, long ones are cut into chunks that long. */
+typedef struct {
+    long padded;     /* a segment's length rounded up to whole vectors */
+    long length;     /* positions per chunk */
+    long per_chunk;  /* segments per chunk */
+} gk_reduction_chunking;
+
+static inline gk_reduction_chunking gk_reduction_chunks(long length, long most) {
+    const long padded = (length + GK_LANES - 1) / GK_LANES * GK_LANES;
+    if (padded >= most) return (gk_reduction_chunking){padded, most, 1};
+    return (gk_reduction_chunking){padded, padded, padded == 0 ? 1 : most / padded};
+}
 
 /* Adds a chunk to the lanes of p's m x n outputs (p's m, n, lda and length; its operands unused). */
 void gk_long_reduction_add(const gk_long_reduction *p, const gk_reduction_chunk *k, float *lanes);

@@ -9,7 +9,6 @@
 #include "dispatch.h"
 #include "thin_phases.h"
 #include <math.h>
-#include <string.h>
 #if GK_X86
 #include <immintrin.h>
 #endif

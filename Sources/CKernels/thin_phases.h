@@ -9,7 +9,6 @@
    p = y * map_width + x: consecutive positions are contiguous across map rows, and a vector of
    16 positions carries no padding lanes inside the map. */
 #include "dispatch.h"
-#include <string.h>
 #if GK_X86
 #include <immintrin.h>
 #endif

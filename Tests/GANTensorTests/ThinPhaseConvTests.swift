@@ -113,7 +113,7 @@ final class ThinPhaseConvTests: XCTestCase, ThinPhaseTesting {
                 XCTAssertEqual(ThinKernels.force(level), level, file: file, line: line)
                 for t in [1, 2, 3] {
                     BLASInfo.setThreads(t)
-                    let y = Tensor(uninitialized: outShape)
+                    let y = Tensor(repeating: .nan, shape: outShape)  // an output left unwritten shows
                     run(y)
                     let got = y.scalars
                     if let i = got.indices.first(where: { got[$0].bitPattern != expected.values[$0].bitPattern }) {
@@ -127,7 +127,7 @@ final class ThinPhaseConvTests: XCTestCase, ThinPhaseTesting {
                 guard !transposed else { continue }
                 // The small-A product of the columns runs conv2d's chain: the same bits.
                 Kernels.thinPhasedConvolutions = false
-                let columns = Tensor(uninitialized: outShape)
+                let columns = Tensor(repeating: .nan, shape: outShape)
                 Kernels.thinConv2dForward(x, w, bias: b, l, into: columns)
                 Kernels.thinPhasedConvolutions = true
                 XCTAssertEqual(columns.scalars.map(\.bitPattern), expected.values.map(\.bitPattern), "\(what): column path on \(level)",

@@ -11,7 +11,7 @@ import CKernels
 ///   L1 (no im2col into a column matrix read back from L2); the same chain as the small-A
 ///   product, so the same bits.
 /// - the weight gradient (thin_wgrad.c): the long reduction of the thin path, its column rows
-///   copied chunk by chunk from each sample's phases into a few kilobytes of L1 (no column
+///   copied chunk by chunk from each sample's phases into a buffer of one chunk (no column
 ///   matrix of the whole group); the same chain, so the same bits.
 /// Each output is one fma chain in a fixed order (CKernels.h), so a result depends only on the
 /// operands, not on the kernel level or the thread count.
