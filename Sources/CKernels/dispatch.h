@@ -15,4 +15,9 @@
 
 #define GK_INLINE static inline __attribute__((always_inline))
 
+/* For loops over a register block's constant sizes: unrolled, the accumulators stay in registers.
+   Every loop that indexes them needs it: SwiftPM builds C at -O2, which leaves larger loops
+   rolled, and one rolled loop keeps the whole block on the stack. */
+#define GK_UNROLL _Pragma("clang loop unroll(full)")
+
 #endif

@@ -18,21 +18,34 @@ static void store(const gk_long_reduction *p, long i, long j, float sum) {
     *c = p->accumulate ? *c + sum : sum;
 }
 
-/* The walk shared by every version, for one chunk: every block of outputs (BLOCK x BLOCK, then
-   the remainders one row or one column wide) through TILE(p, k, lanes, i, j, rows, cols), so a
-   chunk of the operands is read from L1/L2 by all blocks instead of each block streaming whole
-   rows from memory. Each lane still takes its positions in the order of CKernels.h. */
-#define LONG_REDUCTION_BLOCKS(TILE, BLOCK)                                                           \
+/* The walk shared by every version, for one chunk: blocks of ROWS x COLS outputs through
+   TILE(p, k, lanes, i, j, rows, cols), the last rows and columns (fewer than a block, at most 5
+   rows and 3 columns) as one smaller block each, so a chunk of the operands is read from L1/L2 by
+   all blocks instead of each block streaming whole rows from memory. Each lane still takes its
+   positions in the order of CKernels.h, whatever the blocks. */
+#define LONG_REDUCTION_BLOCKS(TILE, ROWS, COLS)                                                      \
     long i = 0;                                                                                      \
-    for (; i <= p->m - (BLOCK); i += (BLOCK)) {                                                      \
+    for (; i <= p->m - (ROWS); i += (ROWS)) LONG_REDUCTION_ROW(TILE, ROWS, COLS)                     \
+    switch (p->m - i) {                                                                              \
+    case 1: LONG_REDUCTION_ROW(TILE, 1, COLS) break;                                                 \
+    case 2: LONG_REDUCTION_ROW(TILE, 2, COLS) break;                                                 \
+    case 3: LONG_REDUCTION_ROW(TILE, 3, COLS) break;                                                 \
+    case 4: LONG_REDUCTION_ROW(TILE, 4, COLS) break;                                                 \
+    case 5: LONG_REDUCTION_ROW(TILE, 5, COLS) break;                                                 \
+    default: break;                                                                                  \
+    }
+
+/* One row of blocks: R rows from i, across the n columns. */
+#define LONG_REDUCTION_ROW(TILE, R, COLS)                                                            \
+    {                                                                                                \
         long j = 0;                                                                                  \
-        for (; j <= p->n - (BLOCK); j += (BLOCK)) TILE(p, k, lanes, i, j, BLOCK, BLOCK);             \
-        for (; j < p->n; j++) TILE(p, k, lanes, i, j, BLOCK, 1);                                     \
-    }                                                                                                \
-    for (; i < p->m; i++) {                                                                          \
-        long j = 0;                                                                                  \
-        for (; j <= p->n - (BLOCK); j += (BLOCK)) TILE(p, k, lanes, i, j, 1, BLOCK);                 \
-        for (; j < p->n; j++) TILE(p, k, lanes, i, j, 1, 1);                                         \
+        for (; j <= p->n - (COLS); j += (COLS)) TILE(p, k, lanes, i, j, R, COLS);                    \
+        switch (p->n - j) {                                                                          \
+        case 1: TILE(p, k, lanes, i, j, R, 1); break;                                                \
+        case 2: TILE(p, k, lanes, i, j, R, 2); break;                                                \
+        case 3: TILE(p, k, lanes, i, j, R, 3); break;                                                \
+        default: break;                                                                              \
+        }                                                                                            \
     }
 
 /* One output's lanes over the chunk, one position at a time. */
@@ -51,7 +64,7 @@ static void tile_scalar(const gk_long_reduction *p, const gk_reduction_chunk *k,
 }
 
 static void long_reduction_scalar(const gk_long_reduction *p, const gk_reduction_chunk *k, float *lanes) {
-    LONG_REDUCTION_BLOCKS(tile_scalar, 1)
+    LONG_REDUCTION_BLOCKS(tile_scalar, 1, 1)
 }
 
 /* The tree of CKernels.h: lanes l and l + h added for h = 8, 4, 2, 1. */
@@ -72,42 +85,58 @@ GK_INLINE GK_TARGET_AVX2 float tree256(__m256 x) {
     return _mm_cvtss_f32(q);
 }
 
-/* The first block of a row block (j == 0) reads its rows of `a` from memory while later blocks
-   find them in L1; it also asks for the next row block's, so those arrive before they are
-   needed. The map rows of a chunk are many short streams (4 rows x 4 samples of 784 bytes on
-   DCGAN-28), which the hardware prefetchers follow poorly. G.convT2's input and weight gradients
-   run back to back (6.4 MB each, C driver, median of 400): 0.84-0.89 -> 0.78-0.82 ms. */
-#define PREFETCH_NEXT_ROWS(a, q)                                                                     \
-    if (j == 0 && i + 2 * rows <= p->m)                                                              \
-        for (int r = 0; r < rows; r++) _mm_prefetch((const char *)((a) + (rows + r) * lda + (q)), _MM_HINT_T0)
+/* One step of 16 positions (from q, `mask` of them inside the segment) of a rows x cols block.
+   With `prefetch`, the first block of a row block (j == 0), which reads its rows of `a` from
+   memory while later blocks find them in L1, also asks for the next row block's, so those arrive
+   before they are needed. The map rows of a chunk are many short streams (4 rows x 4 samples of
+   784 bytes on DCGAN-28), which the hardware prefetchers follow poorly. G.convT2's input and
+   weight gradients run back to back (6.4 MB each, C driver, median of 400): 0.84-0.89 -> 0.78-0.82
+   ms. */
+GK_INLINE void prefetch_next_rows(const float *a, long lda, long q, const int rows) {
+    GK_UNROLL for (int r = 0; r < rows; r++) _mm_prefetch((const char *)(a + (rows + r) * lda + q), _MM_HINT_T0);
+}
 
-/* A rows x cols block of outputs starting at (i, j) over the chunk. */
+GK_INLINE GK_TARGET_AVX512 void step512(__m512 acc[6][4], const float *a, long lda, const float *b, long ldb, long q,
+                                        __mmask16 mask, const int rows, const int cols, const int prefetch) {
+    __m512 av[6];
+    GK_UNROLL for (int r = 0; r < rows; r++) av[r] = _mm512_maskz_loadu_ps(mask, a + r * lda + q);
+    if (prefetch) prefetch_next_rows(a, lda, q, rows);
+    GK_UNROLL for (int t = 0; t < cols; t++) {
+        const __m512 bv = _mm512_maskz_loadu_ps(mask, b + t * ldb + q);
+        GK_UNROLL for (int r = 0; r < rows; r++) acc[r][t] = _mm512_fmadd_ps(av[r], bv, acc[r][t]);
+    }
+}
+
+/* A rows x cols block of outputs starting at (i, j) over the chunk. The steps with and without
+   the prefetch are separate loops: a test inside the loop cost DCGAN-28's D.conv1 weight gradient
+   10% at SwiftPM's -O2 (which, unlike -O3, does not split the loop itself). */
 GK_INLINE GK_TARGET_AVX512 void tile512(const gk_long_reduction *p, const gk_reduction_chunk *k, float *lanes,
                                         long i, long j, const int rows, const int cols) {
     const long lda = p->lda, ldb = k->ldb, length = p->length, n = p->n;
-    __m512 acc[4][4];
-    for (int r = 0; r < rows; r++)
-        for (int t = 0; t < cols; t++) acc[r][t] = _mm512_loadu_ps(lanes + ((i + r) * n + j + t) * GK_LANES);
+    const int prefetch = j == 0 && i + 2 * rows <= p->m;
+    __m512 acc[6][4];
+    GK_UNROLL for (int r = 0; r < rows; r++)
+        GK_UNROLL for (int t = 0; t < cols; t++) acc[r][t] = _mm512_loadu_ps(lanes + ((i + r) * n + j + t) * GK_LANES);
     for (long s = 0; s < k->segments; s++) {
         const float *a = k->a + s * k->a_stride + i * lda, *b = k->b + s * k->b_stride + j * ldb - k->q0;
-        for (long q = k->q0; q < k->q1; q += 16) {
-            const __mmask16 mask = q + 16 <= length ? 0xFFFF : (__mmask16)((1u << (length - q)) - 1);
-            __m512 av[4], bv[4];
-            for (int r = 0; r < rows; r++) av[r] = _mm512_maskz_loadu_ps(mask, a + r * lda + q);
-            for (int t = 0; t < cols; t++) bv[t] = _mm512_maskz_loadu_ps(mask, b + t * ldb + q);
-            PREFETCH_NEXT_ROWS(a, q);
-            for (int r = 0; r < rows; r++)
-                for (int t = 0; t < cols; t++) acc[r][t] = _mm512_fmadd_ps(av[r], bv[t], acc[r][t]);
-        }
+#define MASK_AT(q) ((q) + 16 <= length ? (__mmask16)0xFFFF : (__mmask16)((1u << (length - (q))) - 1))
+        if (prefetch)
+            for (long q = k->q0; q < k->q1; q += 16) step512(acc, a, lda, b, ldb, q, MASK_AT(q), rows, cols, 1);
+        else
+            for (long q = k->q0; q < k->q1; q += 16) step512(acc, a, lda, b, ldb, q, MASK_AT(q), rows, cols, 0);
+#undef MASK_AT
     }
-    for (int r = 0; r < rows; r++)
-        for (int t = 0; t < cols; t++) _mm512_storeu_ps(lanes + ((i + r) * n + j + t) * GK_LANES, acc[r][t]);
+    GK_UNROLL for (int r = 0; r < rows; r++)
+        GK_UNROLL for (int t = 0; t < cols; t++) _mm512_storeu_ps(lanes + ((i + r) * n + j + t) * GK_LANES, acc[r][t]);
 }
 
-/* 4 x 4 blocks: 16 accumulators, 8 loads for 16 fmas. */
+/* 6 x 4 blocks: 24 accumulators, 10 loads for 24 fmas. On Zen 5 (two full-width FMA pipes) 4 x 4
+   blocks (8 loads for 16 fmas) with the prefetch test inside the loop left the pipes waiting. The
+   thin weight gradient, one thread, 32 samples, medians of 4 C-driver runs built at -O2 (3 Dec):
+   DCGAN-28's D.conv1 0.096-0.098 -> 0.081-0.083 ms, DCGAN-64's 1.54-1.58 -> 1.30-1.33 ms. */
 static GK_TARGET_AVX512 void long_reduction_avx512(const gk_long_reduction *p, const gk_reduction_chunk *k,
                                                    float *lanes) {
-    LONG_REDUCTION_BLOCKS(tile512, 4)
+    LONG_REDUCTION_BLOCKS(tile512, 6, 4)
 }
 
 GK_INLINE GK_TARGET_AVX2 __m256 load_masked(const float *x, long count) {
@@ -133,7 +162,7 @@ GK_INLINE GK_TARGET_AVX2 void tile256(const gk_long_reduction *p, const gk_reduc
             __m256 av[2], bv[2];
             for (int r = 0; r < rows; r++) av[r] = load_masked(a + r * lda + q, left);
             for (int t = 0; t < cols; t++) bv[t] = load_masked(b + t * ldb + q, left);
-            PREFETCH_NEXT_ROWS(a, q);
+            if (j == 0 && i + 2 * rows <= p->m) prefetch_next_rows(a, lda, q, rows);
             for (int r = 0; r < rows; r++)
                 for (int t = 0; t < cols; t++) lo[r][t] = _mm256_fmadd_ps(av[r], bv[t], lo[r][t]);
             for (int r = 0; r < rows; r++) av[r] = load_masked(a + r * lda + q + 8, left - 8);
@@ -152,7 +181,7 @@ GK_INLINE GK_TARGET_AVX2 void tile256(const gk_long_reduction *p, const gk_reduc
 /* 2 x 2 blocks: 8 accumulators, 4 loads for 4 fmas per half. */
 static GK_TARGET_AVX2 void long_reduction_avx2(const gk_long_reduction *p, const gk_reduction_chunk *k,
                                                float *lanes) {
-    LONG_REDUCTION_BLOCKS(tile256, 2)
+    LONG_REDUCTION_BLOCKS(tile256, 2, 2)
 }
 
 /* The tree on two AVX2 vectors: lanes 0-7 plus 8-15, then tree256. */

@@ -16,9 +16,6 @@
 /* Only the explicit fma calls may fuse: an implicit contraction would change the rounding. */
 #pragma STDC FP_CONTRACT OFF
 
-/* The block loops run over constants: unrolled, the accumulators stay in registers. */
-#define GK_UNROLL _Pragma("clang loop unroll(full)")
-
 long gk_thin_conv_work_size(const gk_thin_shape *s) { return phases_size(s); }
 
 /* One output, scalar: its chain over the taps kk ascending. */

@@ -16,9 +16,6 @@
 /* Only the explicit fma calls may fuse: an implicit contraction would change the rounding. */
 #pragma STDC FP_CONTRACT OFF
 
-/* The block loops run over constants: unrolled, the accumulators stay in registers. */
-#define GK_UNROLL _Pragma("clang loop unroll(full)")
-
 /* Whether the phase of an output (py or px, 0/1) takes the map offset d (-1, 0, 1), and the
    kernel tap (row or column) that it then uses. */
 GK_INLINE int takes(int phase, int d) { return d == phase - 1 || d == phase; }
@@ -68,28 +65,57 @@ static unsigned inside_bits(long x0, long width, int lanes) {
 
 /* The largest block: channels (GK_THIN_MAX_CHANNELS) and grid rows. */
 #define BLOCK_CHANNELS 3
-#define BLOCK_ROWS 2
+#define BLOCK_ROWS 4
 
 /* The walk shared by the vector versions: per sample, blocks of R grid rows by one vector of
-   LANES grid columns, each through BLOCK(s, map, w, bias, image, a0, b0, channels, R). */
+   LANES grid columns, each through BLOCK(s, map, w, bias, image, a0, b0, channels, R, pf,
+   pf_lines); the grid rows left over (fewer than R, at most 3) as one lower block rather than a
+   whole block's work. Each block also prefetches its share of the next sample's map (pf_lines
+   cache lines from pf), spread over its map channels: a block reads 4-6 rows of every map
+   channel, short streams a channel plane apart that the hardware prefetchers do not follow, so
+   without it each sample's map (256 KB on DCGAN-64) came from memory at the latency of a miss. */
 #define THIN_TRANSPOSED_WALK(BLOCK, LANES, CI, R)                                                    \
     for (long n = 0; n < samples; n++) {                                                             \
-        const float *m = map + n * s->maps * s->map_height * s->map_width;                           \
+        const long map_size = s->maps * s->map_height * s->map_width;                                \
+        const float *m = map + n * map_size, *next = n + 1 < samples ? m + map_size : NULL;          \
         float *img = image + n * (CI) * s->height * s->width;                                        \
-        for (long a0 = 0; a0 < (s->height + 1) / 2; a0 += (R))                                       \
-            for (long b0 = 0; b0 < (s->width + 1) / 2; b0 += (LANES))                                \
-                BLOCK(s, m, w, bias, img, a0, b0, CI, R);                                            \
+        const long grid_rows = (s->height + 1) / 2, whole = grid_rows - grid_rows % (R);             \
+        const long col_blocks = ((s->width + 1) / 2 + (LANES) - 1) / (LANES);                        \
+        const long blocks = ((grid_rows + (R) - 1) / (R)) * col_blocks, lines = (map_size + 15) / 16; \
+        const long per_block = (lines + blocks - 1) / blocks;                                        \
+        long block = 0;                                                                              \
+        for (long a0 = 0; a0 < whole; a0 += (R)) THIN_TRANSPOSED_ROW(BLOCK, LANES, CI, R, a0)        \
+        switch (grid_rows - whole) {                                                                 \
+        case 1: THIN_TRANSPOSED_ROW(BLOCK, LANES, CI, 1, whole) break;                               \
+        case 2: THIN_TRANSPOSED_ROW(BLOCK, LANES, CI, 2, whole) break;                               \
+        case 3: THIN_TRANSPOSED_ROW(BLOCK, LANES, CI, 3, whole) break;                               \
+        default: break;                                                                              \
+        }                                                                                            \
     }
+
+/* One row of blocks: R grid rows from a0, across the grid's columns. */
+#define THIN_TRANSPOSED_ROW(BLOCK, LANES, CI, R, a0)                                                 \
+    for (long b0 = 0; b0 < (s->width + 1) / 2; b0 += (LANES), block++) {                             \
+        const long pf_first = block * per_block;                                                     \
+        const long pf_lines = next && pf_first < lines ? (lines - pf_first < per_block ? lines - pf_first : per_block) : 0; \
+        BLOCK(s, m, w, bias, img, a0, b0, CI, R, pf_lines ? next + 16 * pf_first : m, pf_lines);     \
+    }
+
+/* Prefetches lines [first, first + count) of `from` into L2, clipped to `lines`. */
+GK_INLINE void prefetch_lines(const float *from, long first, long count, long lines) {
+    for (long l = first; l < first + count && l < lines; l++) _mm_prefetch((const char *)(from + 16 * l), _MM_HINT_T1);
+}
 
 /* AVX-512: a block of R rows x 16 columns of the phase grid. */
 GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *map, const float *w, const float *bias,
-                                         float *image, long a0, long b0, const int CI, const int R) {
+                                         float *image, long a0, long b0, const int CI, const int R, const float *pf,
+                                         long pf_lines) {
     const long mh = s->map_height, mw = s->map_width, plane = mh * mw, h = s->height, wd = s->width;
     __m512 acc[BLOCK_ROWS][2][2][BLOCK_CHANNELS];
-    for (int r = 0; r < R; r++)
-        for (int py = 0; py < 2; py++)
-            for (int px = 0; px < 2; px++)
-                for (int ci = 0; ci < CI; ci++) acc[r][py][px][ci] = _mm512_setzero_ps();
+    GK_UNROLL for (int r = 0; r < R; r++)
+        GK_UNROLL for (int py = 0; py < 2; py++)
+            GK_UNROLL for (int px = 0; px < 2; px++)
+                GK_UNROLL for (int ci = 0; ci < CI; ci++) acc[r][py][px][ci] = _mm512_setzero_ps();
     /* Lanes whose map column b + dx lies in the map; map rows a0 - 1 + q likewise. Masked lanes
        read nothing (and never fault), so a row outside the map points at row 0. */
     __mmask16 masks[BLOCK_ROWS + 2][3];
@@ -100,8 +126,10 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
         rows[q] = in ? y : 0;
         for (int dx = -1; dx <= 1; dx++) masks[q][dx + 1] = (__mmask16)(in ? inside_bits(b0 + dx, mw, 16) : 0);
     }
+    const long pf_step = (pf_lines + s->maps - 1) / s->maps;
     for (long c = 0; c < s->maps; c++) {
         const float *mc = map + c * plane, *wc = w + c * CI * 16;
+        prefetch_lines(pf, c * pf_step, pf_step, pf_lines);
         GK_UNROLL for (int q = 0; q < R + 2; q++)
             GK_UNROLL for (int dx = -1; dx <= 1; dx++) {
                 const __m512 mv = _mm512_maskz_loadu_ps(masks[q][dx + 1], mc + rows[q] * mw + b0 + dx);
@@ -111,7 +139,7 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
                         if (!takes(py, dy)) continue;
                         GK_UNROLL for (int px = 0; px < 2; px++) {
                             if (!takes(px, dx)) continue;
-                            for (int ci = 0; ci < CI; ci++)
+                            GK_UNROLL for (int ci = 0; ci < CI; ci++)
                                 acc[r][py][px][ci] = _mm512_fmadd_ps(
                                     _mm512_set1_ps(wc[ci * 16 + tap(py, dy) * 4 + tap(px, dx)]), mv, acc[r][py][px][ci]);
                         }
@@ -122,11 +150,11 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
     /* Image columns 2b + px: the two column phases interleaved, 32 outputs per vector of b. */
     const __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const __m512i high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-    for (int r = 0; r < R; r++)
-        for (int py = 0; py < 2; py++) {
+    GK_UNROLL for (int r = 0; r < R; r++)
+        GK_UNROLL for (int py = 0; py < 2; py++) {
             const long y = 2 * (a0 + r) + py;
             if (y >= h) continue;
-            for (int ci = 0; ci < CI; ci++) {
+            GK_UNROLL for (int ci = 0; ci < CI; ci++) {
                 float *line = image + (ci * h + y) * wd + 2 * b0;
                 __m512 even = acc[r][py][0][ci], odd = acc[r][py][1][ci];
                 if (bias) {
@@ -143,14 +171,17 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
         }
 }
 
-/* AVX-512 blocks (measured on DCGAN's layers: larger blocks spilled): 1 or 2 channels 2 rows (8
-   or 16 accumulators), 3 channels 1 row (12). */
+/* AVX-512 blocks: 1 channel 4 rows (16 accumulators), 2 or 3 channels 2 rows (16 or 24). On
+   Zen 5's two full-width FMA pipes 8 or 12 accumulators left the chains waiting. One thread, 32
+   samples, C driver built at -O2, best of 4 runs (3 Dec): DCGAN-28's 64-map layer 2 -> 4 rows
+   0.103 -> 0.085 ms, DCGAN-64's 3 channels 1 -> 2 rows 1.30-1.32 -> 1.13-1.22 ms. 3 channels
+   3 rows spilled. */
 static GK_TARGET_AVX512 void thin_transposed_avx512(const gk_thin_shape *s, long samples, const float *map,
                                                     const float *w, const float *bias, float *image) {
     switch (s->channels) {
-    case 1: THIN_TRANSPOSED_WALK(block512, 16, 1, 2) break;
+    case 1: THIN_TRANSPOSED_WALK(block512, 16, 1, 4) break;
     case 2: THIN_TRANSPOSED_WALK(block512, 16, 2, 2) break;
-    default: THIN_TRANSPOSED_WALK(block512, 16, 3, 1) break;
+    default: THIN_TRANSPOSED_WALK(block512, 16, 3, 2) break;
     }
 }
 
@@ -162,7 +193,8 @@ GK_INLINE GK_TARGET_AVX2 __m256i lanes256(unsigned bits) {
 
 /* AVX2: a block of R rows x 8 columns of the phase grid (16 registers: fewer accumulators). */
 GK_INLINE GK_TARGET_AVX2 void block256(const gk_thin_shape *s, const float *map, const float *w, const float *bias,
-                                       float *image, long a0, long b0, const int CI, const int R) {
+                                       float *image, long a0, long b0, const int CI, const int R, const float *pf,
+                                       long pf_lines) {
     const long mh = s->map_height, mw = s->map_width, plane = mh * mw, h = s->height, wd = s->width;
     __m256 acc[BLOCK_ROWS][2][2][BLOCK_CHANNELS];
     for (int r = 0; r < R; r++)
@@ -178,7 +210,9 @@ GK_INLINE GK_TARGET_AVX2 void block256(const gk_thin_shape *s, const float *map,
         rows[q] = in ? y : 0;
         for (int dx = -1; dx <= 1; dx++) masks[q][dx + 1] = lanes256(in ? inside_bits(b0 + dx, mw, 8) : 0);
     }
+    const long pf_step = (pf_lines + s->maps - 1) / s->maps;
     for (long c = 0; c < s->maps; c++) {
+        prefetch_lines(pf, c * pf_step, pf_step, pf_lines);
         const float *mc = map + c * plane, *wc = w + c * CI * 16;
         GK_UNROLL for (int q = 0; q < R + 2; q++)
             GK_UNROLL for (int dx = -1; dx <= 1; dx++) {

@@ -295,18 +295,24 @@ final class ImplicitConvTests: XCTestCase {
             BLASInfo.setThreads(threads)
             Kernels.implicitConvolutions = nil
             Kernels.phasedMinimumMapArea = 32
+            Kernels.phasedChunkFloats = 1 << 18
             Kernels.samplesOnLanes = nil
             ThinKernels.force(nil)
         }
         Kernels.phasedMinimumMapArea = 1
         for trial in 0..<16 {
+            // Odd trials one sample per chunk: several chunks in each worker's share.
+            Kernels.phasedChunkFloats = trial % 2 == 1 ? 1 : 1 << 18
             // Strides 2-3 dividing kernels of 2-6, any padding below the kernel (phases whose
             // slice starts inside the input: padding above the stride), output padding.
-            let s = (pick(2...3), pick(2...3))
-            let k = (s.0 * pick(1...2), s.1 * pick(1...2))
+            // Every fourth trial DCGAN's stride 2 and 4x4 kernel on a map wide enough for two
+            // vectors of each column phase (the interleave's vector path).
+            let wide = trial % 4 == 0
+            let s = wide ? (2, 2) : (pick(2...3), pick(2...3))
+            let k = wide ? (4, 4) : (s.0 * pick(1...2), s.1 * pick(1...2))
             let g = Conv2dGeometry(stride: s, padding: (pick(0...(k.0 - 1)), pick(0...(k.1 - 1))),
                                    outputPadding: (pick(0...(s.0 - 1)), pick(0...(s.1 - 1))))
-            let xs = [pick(1...4), pick(1...9), pick(2...9), pick(2...11)]
+            let xs = [pick(1...4), pick(1...9), pick(2...9), wide ? pick(17...20) : pick(2...11)]
             let channels = pick(1...3) * 24 / (k.0 * k.1) + 4  // image side: past 64 column rows
             let ws = [xs[1], channels, k.0, k.1]
             let out = g.transposedOutputSize(input: (xs[2], xs[3]), kernel: k)
@@ -331,6 +337,9 @@ final class ImplicitConvTests: XCTestCase {
                 XCTAssertEqual(ThinKernels.force(level), level)
                 for t in [1, 3] {
                     BLASInfo.setThreads(t)
+                    // The output's buffer comes back from the tensor cache: poisoned, so an output
+                    // left unwritten shows.
+                    _ = Tensor(repeating: .nan, shape: [xs[0], channels, out.0, out.1])
                     let y = try x.transposeConvolved(w, bias: b, g, outputSize: out).scalars
                     if let first { assertSameBits(y, first, "\(what) on \(level), \(t) threads, small maps below \(form)") }
                     first = y

@@ -80,7 +80,7 @@ final class ThinKernelTests: XCTestCase {
 
     func testLongReductionFollowsItsLanesOnEveryLevel() {
         for trial in 0..<60 {
-            // m and n cross the register blocks (2, 4) with remainders; lengths cross 8 and 16.
+            // m and n cross the register blocks (2 x 2, 6 x 4) with every remainder; lengths cross 8 and 16.
             let m = pick(1...9), n = pick(1...9), segments = pick(1...3)
             let length = trial == 0 ? 0 : (trial % 4 == 0 ? pick(1...17) : pick(1...70))
             let lda = length + pick(0...3), ldb = length + pick(0...3)

@@ -132,7 +132,9 @@ final class ReproductionTests: XCTestCase {
         claim.fast.minimumModes = packed + 0.5
         let short = try claim.evaluate(CompletedRuns(done), form: .fast)
         XCTAssertFalse(short.passed)
-        XCTAssertTrue(short.summary.hasPrefix("not met (packed GAN captures at least \(packed + 0.5) modes)"), short.summary)
+        // The floor as the summary prints it (%g: "2", not Swift's "2.0").
+        let floor = String(format: "%g", packed + 0.5)
+        XCTAssertTrue(short.summary.hasPrefix("not met (packed GAN captures at least \(floor) modes)"), short.summary)
     }
 
     func testFinishedRunsAreReusedAndForeignFoldersRefused() throws {

@@ -159,6 +159,13 @@ long gk_thin_weight_gradient_work_size(const gk_thin_shape *s);
 int gk_thin_weight_gradient(const gk_thin_shape *s, long samples, const float *image, const float *map, float *sums,
                             int accumulate, float *work);
 
+/* The output phases of a stride-2 transposed convolution laid into the output (phase_interleave.c):
+   out[plane, 2a + py, 2b + px] = phases[2 * py + px][(plane * H_py + a) * W_px + b] for planes
+   first_plane ..< first_plane + planes of an output of height x width, H_0 = (height + 1) / 2,
+   H_1 = height / 2, W_0 = (width + 1) / 2, W_1 = width / 2. Data movement only. */
+void gk_interleave_phases(long first_plane, long planes, long height, long width, const float *const phases[4],
+                          float *out);
+
 /* Thread pool (thread_pool.c): runs task(context, i) for i in [0, iterations) on the calling thread
    and up to `helpers` (at most GK_POOL_MAX_HELPERS) pool threads, started on first use, which spin
    briefly between jobs and then park. Returns 0 once every iteration has run; returns 1 without

@@ -1,3 +1,5 @@
+import CKernels
+
 /// convTranspose2d forward (and so conv2d's input gradient) by output phases on the implicit
 /// GEMM. With stride s and a kernel side divisible by s, output row Y = a*s + py receives only the
 /// kernel rows i with i = py + p (mod s), from input rows a + (py + p - i)/s: for each phase
@@ -41,32 +43,68 @@ extension Kernels {
     /// Smallest input area (map side) run by phases; a variable so the tests can run any shape.
     static var phasedMinimumMapArea = 32
 
+    /// Floats of the phases' outputs held at once per worker: the samples of a chunk go through
+    /// every phase and are then laid into y while the phases are still in L2 (DCGAN-64's 32x32
+    /// outputs: 4 samples, 1 MB). A whole batch of phases first (16 MB on G.convT4) was written
+    /// to memory and read back.
+    static var phasedChunkFloats = 1 << 18
+
     /// y [N, Ci, H, W] = convTranspose2d(x [N, Cm, Hm, Wm], w [Cm, Ci, kh, kw]) + bias, phase by
-    /// phase: each phase's convolution into the calling thread's scratch, then one pass that lays
-    /// the phases into y row by row (writing y once, in order: a pass per phase would touch every
-    /// cache line of y once per phase).
+    /// phase: each worker takes its share of the batch chunk by chunk; a chunk's phase
+    /// convolutions go into the worker's scratch, then one pass lays them into y row by row
+    /// (writing y once, in order). Each output is its phase's chain, whatever the chunks.
     static func phasedConvTranspose2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout, into y: Tensor) {
-        let (sh, sw) = l.geometry.stride
-        let phases = (0..<sh).flatMap { py in (0..<sw).map { px in l.phase(py, px) } }
-        let sizes = phases.map { $0.layout.batch * $0.layout.mapChannels * $0.layout.mapArea }
-        let starts = sizes.indices.map { sizes[..<$0].reduce(0, +) }
-        let out = ScratchBuffers.current.buffer(.transposed, count: sizes.reduce(0, +))
+        let phases = (0..<l.geometry.stride.0).flatMap { py in (0..<l.geometry.stride.1).map { px in l.phase(py, px) } }
+        let perSample = phases.map { $0.layout.mapChannels * $0.layout.mapArea }
+        let starts = perSample.indices.map { perSample[..<$0].reduce(0, +) }, sampleFloats = perSample.reduce(0, +)
         let weights = phaseWeights(w, phases.map { ($0.rows, $0.columns) }), perPhase = w.count / phases.count
-        for (p, phase) in phases.enumerated() where sizes[p] > 0 {
-            implicitConv2dForward(x, weights + p * perPhase, bias: bias, phase.layout, into: out + starts[p])
-        }
-        // y[n, c, a*sh + py, b*sw + px] = phase (py, px)[n, c, a, b].
-        let planes = l.batch * l.imageChannels, h = l.imageHeight, wd = l.imageWidth, to = y.data
-        let widths = phases.map(\.layout.mapWidth), heights = phases.map(\.layout.mapHeight)
-        Parallel.forChunks(planes, grain: Swift.max(1, Parallel.grain / Swift.max(1, h * wd))) { s, e in
-            for plane in s..<e {
-                for row in 0..<h {
-                    let py = row % sh, a = row / sh, line = to + (plane * h + row) * wd
-                    for px in 0..<Swift.min(sw, wd) {
-                        let p = py * sw + px, pw = widths[p]
-                        let src = out + starts[p] + (plane * heights[p] + a) * pw
-                        for b in 0..<pw { line[b * sw + px] = src[b] }
+        var shapes = phases.map(\.layout.implicitShape)
+        let packedSizes = shapes.indices.map { gk_conv_packed_size(&shapes[$0]) }
+        let packedStarts = packedSizes.indices.map { packedSizes[..<$0].reduce(0, +) }
+        let packed = ScratchBuffers.current.buffer(.packedWeight, count: packedSizes.reduce(0, +))
+        for p in phases.indices { gk_conv_pack_weight(&shapes[p], weights + p * perPhase, packed + packedStarts[p]) }
+        let chunk = Swift.max(1, phasedChunkFloats / Swift.max(1, sampleFloats)), workers = l.workers
+        let imageSize = l.mapChannels * l.mapArea, outputSize = l.imageChannels * l.imageArea
+        Parallel.forWorkers(workers) { worker in
+            let first = l.batch * worker / workers, end = l.batch * (worker + 1) / workers
+            let scratch = ScratchBuffers.current, out = scratch.buffer(.transposed, count: Swift.min(chunk, end - first) * sampleFloats)
+            for n0 in stride(from: first, to: end, by: chunk) {
+                let count = Swift.min(chunk, end - n0)
+                for p in phases.indices where perSample[p] > 0 {
+                    var s = shapes[p]
+                    let lanes = phases[p].layout.hasSamplesOnLanes
+                    let work = scratch.buffer(.columns, count: lanes ? gk_conv_lanes_work_size(&s, count) : gk_conv_work_size(&s))
+                    let run = lanes ? gk_conv_forward_lanes : gk_conv_forward
+                    guard run(&s, count, x.data + n0 * imageSize, packed + packedStarts[p], bias?.data,
+                              out + starts[p] * count, work) == 0 else {
+                        fatalError("GANTensor: implicit convolution given a \(s.kernel_height)x\(s.kernel_width) kernel")
                     }
+                }
+                interleavePhases(out, starts.map { $0 * count }, phases.map(\.layout), l, planes: count * l.imageChannels,
+                                 into: y.data + n0 * outputSize)
+            }
+        }
+    }
+
+    /// y[plane, a*sh + py, b*sw + px] = phase (py, px)[plane, a, b] for `planes` planes, the
+    /// phases at out + starts[p].
+    private static func interleavePhases(_ out: UnsafeMutablePointer<Float>, _ starts: [Int], _ phases: [ConvLayout],
+                                         _ l: ConvLayout, planes: Int, into to: UnsafeMutablePointer<Float>) {
+        let (sh, sw) = l.geometry.stride, h = l.imageHeight, wd = l.imageWidth
+        if sh == 2 && sw == 2 {
+            // DCGAN's stride: in C, two phase rows to one output row by vector permutes (the loop
+            // below stores every other float one at a time).
+            let sources: [UnsafePointer<Float>?] = starts.map { UnsafePointer(out + $0) }
+            sources.withUnsafeBufferPointer { gk_interleave_phases(0, planes, h, wd, $0.baseAddress!, to) }
+            return
+        }
+        for plane in 0..<planes {
+            for row in 0..<h {
+                let py = row % sh, a = row / sh, line = to + (plane * h + row) * wd
+                for px in 0..<Swift.min(sw, wd) {
+                    let p = py * sw + px, pw = phases[p].mapWidth
+                    let src = out + starts[p] + (plane * phases[p].mapHeight + a) * pw
+                    for b in 0..<pw { line[b * sw + px] = src[b] }
                 }
             }
         }
