@@ -64,26 +64,28 @@ extension Kernels {
 
     /// y = conv2d(x, w) + bias on the implicit GEMM.
     static func implicitConv2dForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ l: ConvLayout, into y: Tensor) {
-        implicitConv2dForward(x, w.data, bias: bias, l, into: y.data)
-    }
-
-    /// The same on raw buffers: w [Cm, Ci*kh*kw], y [N, Cm, Hm, Wm].
-    static func implicitConv2dForward(_ x: Tensor, _ w: UnsafePointer<Float>, bias: Tensor?, _ l: ConvLayout,
-                                      into y: UnsafeMutablePointer<Float>) {
         var shape = l.implicitShape
         let packed = ScratchBuffers.current.buffer(.packedWeight, count: gk_conv_packed_size(&shape))
-        gk_conv_pack_weight(&shape, w, packed)
+        gk_conv_pack_weight(&shape, w.data, packed)
         let workers = l.workers, imageSize = l.imageChannels * l.imageArea, mapSize = l.mapChannels * l.mapArea
         Parallel.forWorkers(workers) { worker in
             let first = l.batch * worker / workers, end = l.batch * (worker + 1) / workers
-            var s = shape
-            let lanes = l.hasSamplesOnLanes
-            let work = ScratchBuffers.current.buffer(.columns, count: lanes ? gk_conv_lanes_work_size(&s, end - first)
-                                                                            : gk_conv_work_size(&s))
-            let run = lanes ? gk_conv_forward_lanes : gk_conv_forward
-            guard run(&s, end - first, x.data + first * imageSize, packed, bias?.data, y + first * mapSize, work) == 0 else {
-                fatalError("GANTensor: implicit convolution given a \(l.kernelHeight)x\(l.kernelWidth) kernel")
-            }
+            implicitForward(l, samples: end - first, image: x.data + first * imageSize, packed: packed, bias: bias,
+                            into: y.data + first * mapSize)
+        }
+    }
+
+    /// `samples` samples from `image` through the implicit conv2d forward of layout `l` (its
+    /// weight already packed), on the calling thread with its scratch.
+    static func implicitForward(_ l: ConvLayout, samples: Int, image: UnsafePointer<Float>, packed: UnsafePointer<Float>,
+                                bias: Tensor?, into map: UnsafeMutablePointer<Float>) {
+        var s = l.implicitShape
+        let lanes = l.hasSamplesOnLanes
+        let work = ScratchBuffers.current.buffer(.columns, count: lanes ? gk_conv_lanes_work_size(&s, samples)
+                                                                        : gk_conv_work_size(&s))
+        let run = lanes ? gk_conv_forward_lanes : gk_conv_forward
+        guard run(&s, samples, image, packed, bias?.data, map, work) == 0 else {
+            fatalError("GANTensor: implicit convolution given a \(l.kernelHeight)x\(l.kernelWidth) kernel")
         }
     }
 

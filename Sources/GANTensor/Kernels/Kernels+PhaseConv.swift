@@ -67,18 +67,12 @@ extension Kernels {
         let imageSize = l.mapChannels * l.mapArea, outputSize = l.imageChannels * l.imageArea
         Parallel.forWorkers(workers) { worker in
             let first = l.batch * worker / workers, end = l.batch * (worker + 1) / workers
-            let scratch = ScratchBuffers.current, out = scratch.buffer(.transposed, count: Swift.min(chunk, end - first) * sampleFloats)
+            let out = ScratchBuffers.current.buffer(.transposed, count: Swift.min(chunk, end - first) * sampleFloats)
             for n0 in stride(from: first, to: end, by: chunk) {
                 let count = Swift.min(chunk, end - n0)
                 for p in phases.indices where perSample[p] > 0 {
-                    var s = shapes[p]
-                    let lanes = phases[p].layout.hasSamplesOnLanes
-                    let work = scratch.buffer(.columns, count: lanes ? gk_conv_lanes_work_size(&s, count) : gk_conv_work_size(&s))
-                    let run = lanes ? gk_conv_forward_lanes : gk_conv_forward
-                    guard run(&s, count, x.data + n0 * imageSize, packed + packedStarts[p], bias?.data,
-                              out + starts[p] * count, work) == 0 else {
-                        fatalError("GANTensor: implicit convolution given a \(s.kernel_height)x\(s.kernel_width) kernel")
-                    }
+                    implicitForward(phases[p].layout, samples: count, image: x.data + n0 * imageSize,
+                                    packed: packed + packedStarts[p], bias: bias, into: out + starts[p] * count)
                 }
                 interleavePhases(out, starts.map { $0 * count }, phases.map(\.layout), l, planes: count * l.imageChannels,
                                  into: y.data + n0 * outputSize)
