@@ -3,6 +3,7 @@
    position of every sample). Each output keeps 16 lanes of partial sums and adds them as a fixed
    tree (see CKernels.h): a 16-float AVX-512 vector, two AVX2 vectors, or 16 scalars. */
 #include "dispatch.h"
+#include "lanes512.h"
 #include "long_reduction.h"
 #include <math.h>
 #include <stdlib.h>
@@ -119,12 +120,10 @@ GK_INLINE GK_TARGET_AVX512 void tile512(const gk_long_reduction *p, const gk_red
         GK_UNROLL for (int t = 0; t < cols; t++) acc[r][t] = _mm512_loadu_ps(lanes + ((i + r) * n + j + t) * GK_LANES);
     for (long s = 0; s < k->segments; s++) {
         const float *a = k->a + s * k->a_stride + i * lda, *b = k->b + s * k->b_stride + j * ldb - k->q0;
-#define MASK_AT(q) ((q) + 16 <= length ? (__mmask16)0xFFFF : (__mmask16)((1u << (length - (q))) - 1))
         if (prefetch)
-            for (long q = k->q0; q < k->q1; q += 16) step512(acc, a, lda, b, ldb, q, MASK_AT(q), rows, cols, 1);
+            for (long q = k->q0; q < k->q1; q += 16) step512(acc, a, lda, b, ldb, q, first_lanes(length - q), rows, cols, 1);
         else
-            for (long q = k->q0; q < k->q1; q += 16) step512(acc, a, lda, b, ldb, q, MASK_AT(q), rows, cols, 0);
-#undef MASK_AT
+            for (long q = k->q0; q < k->q1; q += 16) step512(acc, a, lda, b, ldb, q, first_lanes(length - q), rows, cols, 0);
     }
     GK_UNROLL for (int r = 0; r < rows; r++)
         GK_UNROLL for (int t = 0; t < cols; t++) _mm512_storeu_ps(lanes + ((i + r) * n + j + t) * GK_LANES, acc[r][t]);

@@ -2,6 +2,7 @@
    step of k needs for a block of rows are adjacent) and B long. Every version computes each output
    as the same fma chain over k (see CKernels.h); they differ only in how many outputs run at once. */
 #include "dispatch.h"
+#include "lanes512.h"
 #include <math.h>
 #include <stdlib.h>
 #if GK_X86
@@ -70,7 +71,7 @@ static void small_a_scalar(const gk_small_a_product *p, const float *ap) {
 GK_INLINE GK_TARGET_AVX512 void tile512(const float *ap, long m, long k, const float *b, long ldb, float *c, long ldc,
                                         const float *bias, const int rows, const int vecs, long columns) {
     const long tail = columns - 16 * (vecs - 1);
-    const __mmask16 last = tail >= 16 ? 0xFFFF : (__mmask16)((1u << tail) - 1);
+    const __mmask16 last = first_lanes(tail);
     __m512 acc[8][2];
     for (int r = 0; r < rows; r++)
         for (int v = 0; v < vecs; v++) acc[r][v] = _mm512_setzero_ps();

@@ -7,6 +7,7 @@
    (CKernels.h: the same chain, so the same bits), reading the phases from L1 instead of an
    unfolded column matrix from L2. */
 #include "dispatch.h"
+#include "lanes512.h"
 #include "thin_phases.h"
 #include <math.h>
 #if GK_X86
@@ -76,7 +77,7 @@ GK_INLINE GK_TARGET_AVX512 void tile512(const gk_thin_shape *s, const float *wor
     }
     GK_UNROLL for (int v = 0; v < vecs; v++) {
         const long left = area - base[v];
-        const __mmask16 mask = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
+        const __mmask16 mask = first_lanes(left);
         GK_UNROLL for (int r = 0; r < rows; r++) {
             __m512 x = acc[r][v];
             if (bias) x = _mm512_add_ps(x, _mm512_set1_ps(bias[c + r]));

@@ -9,6 +9,7 @@
    p = y * map_width + x: consecutive positions are contiguous across map rows, and a vector of
    16 positions carries no padding lanes inside the map. */
 #include "dispatch.h"
+#include "lanes512.h"
 #if GK_X86
 #include <immintrin.h>
 #endif
@@ -60,7 +61,7 @@ static GK_TARGET_AVX512 void split_phases_avx512(const gk_thin_shape *s, const f
                     const long y = 2 * u + pr - 1;
                     const float *src = image + (ci * h + y) * wd;
                     for (long v = 0; v < mw; v += 16) {
-                        const __mmask16 out = mw - v >= 16 ? 0xFFFF : (__mmask16)((1u << (mw - v)) - 1);
+                        const __mmask16 out = first_lanes(mw - v);
                         __m512 half[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
                         if (y >= 0 && y < h)
                             for (int k = 0; k < 2; k++) {

@@ -8,6 +8,7 @@
    that use it, and writes each output once, the two column phases interleaved. See CKernels.h
    for the order of operations. */
 #include "dispatch.h"
+#include "lanes512.h"
 #include <math.h>
 #if GK_X86
 #include <immintrin.h>
@@ -148,8 +149,6 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
             }
     }
     /* Image columns 2b + px: the two column phases interleaved, 32 outputs per vector of b. */
-    const __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    const __m512i high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     GK_UNROLL for (int r = 0; r < R; r++)
         GK_UNROLL for (int py = 0; py < 2; py++) {
             const long y = 2 * (a0 + r) + py;
@@ -161,12 +160,7 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
                     even = _mm512_add_ps(even, _mm512_set1_ps(bias[ci]));
                     odd = _mm512_add_ps(odd, _mm512_set1_ps(bias[ci]));
                 }
-                for (int half = 0; half < 2; half++) {
-                    const long left = wd - 2 * b0 - 16 * half;
-                    if (left <= 0) break;
-                    const __mmask16 mask = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
-                    _mm512_mask_storeu_ps(line + 16 * half, mask, _mm512_permutex2var_ps(even, half ? high : low, odd));
-                }
+                store_interleaved(line, even, odd, wd - 2 * b0);
             }
         }
 }
