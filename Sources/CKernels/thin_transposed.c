@@ -107,48 +107,38 @@ GK_INLINE void prefetch_lines(const float *from, long first, long count, long li
     for (long l = first; l < first + count && l < lines; l++) _mm_prefetch((const char *)(from + 16 * l), _MM_HINT_T1);
 }
 
-/* AVX-512: a block of R rows x 16 columns of the phase grid. */
-GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *map, const float *w, const float *bias,
-                                         float *image, long a0, long b0, const int CI, const int R, const float *pf,
-                                         long pf_lines) {
-    const long mh = s->map_height, mw = s->map_width, plane = mh * mw, h = s->height, wd = s->width;
-    __m512 acc[BLOCK_ROWS][2][2][BLOCK_CHANNELS];
+/* AVX-512 block pieces: the accumulators of R grid rows x 16 grid columns for every phase and
+   image channel, zeroed; map row q (a0 - 1 + q) at column offset dx, as the vector mv of map
+   channel wc's weights, added into every accumulator that takes it; the block's outputs stored. */
+typedef __m512 acc512[BLOCK_ROWS][2][2][BLOCK_CHANNELS];
+
+GK_INLINE GK_TARGET_AVX512 void zero512(acc512 acc, const int CI, const int R) {
     GK_UNROLL for (int r = 0; r < R; r++)
         GK_UNROLL for (int py = 0; py < 2; py++)
             GK_UNROLL for (int px = 0; px < 2; px++)
                 GK_UNROLL for (int ci = 0; ci < CI; ci++) acc[r][py][px][ci] = _mm512_setzero_ps();
-    /* Lanes whose map column b + dx lies in the map; map rows a0 - 1 + q likewise. Masked lanes
-       read nothing (and never fault), so a row outside the map points at row 0. */
-    __mmask16 masks[BLOCK_ROWS + 2][3];
-    long rows[BLOCK_ROWS + 2];
-    for (int q = 0; q < R + 2; q++) {
-        const long y = a0 - 1 + q;
-        const int in = y >= 0 && y < mh;
-        rows[q] = in ? y : 0;
-        for (int dx = -1; dx <= 1; dx++) masks[q][dx + 1] = (__mmask16)(in ? inside_bits(b0 + dx, mw, 16) : 0);
-    }
-    const long pf_step = (pf_lines + s->maps - 1) / s->maps;
-    for (long c = 0; c < s->maps; c++) {
-        const float *mc = map + c * plane, *wc = w + c * CI * 16;
-        prefetch_lines(pf, c * pf_step, pf_step, pf_lines);
-        GK_UNROLL for (int q = 0; q < R + 2; q++)
-            GK_UNROLL for (int dx = -1; dx <= 1; dx++) {
-                const __m512 mv = _mm512_maskz_loadu_ps(masks[q][dx + 1], mc + rows[q] * mw + b0 + dx);
-                GK_UNROLL for (int r = 0; r < R; r++) {
-                    const int dy = q - 1 - r;
-                    GK_UNROLL for (int py = 0; py < 2; py++) {
-                        if (!takes(py, dy)) continue;
-                        GK_UNROLL for (int px = 0; px < 2; px++) {
-                            if (!takes(px, dx)) continue;
-                            GK_UNROLL for (int ci = 0; ci < CI; ci++)
-                                acc[r][py][px][ci] = _mm512_fmadd_ps(
-                                    _mm512_set1_ps(wc[ci * 16 + tap(py, dy) * 4 + tap(px, dx)]), mv, acc[r][py][px][ci]);
-                        }
-                    }
-                }
+}
+
+GK_INLINE GK_TARGET_AVX512 void take512(acc512 acc, __m512 mv, const float *wc, const int q, const int dx, const int CI,
+                                        const int R) {
+    GK_UNROLL for (int r = 0; r < R; r++) {
+        const int dy = q - 1 - r;
+        GK_UNROLL for (int py = 0; py < 2; py++) {
+            if (!takes(py, dy)) continue;
+            GK_UNROLL for (int px = 0; px < 2; px++) {
+                if (!takes(px, dx)) continue;
+                GK_UNROLL for (int ci = 0; ci < CI; ci++)
+                    acc[r][py][px][ci] = _mm512_fmadd_ps(_mm512_set1_ps(wc[ci * 16 + tap(py, dy) * 4 + tap(px, dx)]), mv,
+                                                         acc[r][py][px][ci]);
             }
+        }
     }
-    /* Image columns 2b + px: the two column phases interleaved, 32 outputs per vector of b. */
+}
+
+/* Image columns 2b + px: the two column phases interleaved, 32 outputs per vector of b. */
+GK_INLINE GK_TARGET_AVX512 void store512(acc512 acc, const gk_thin_shape *s, const float *bias, float *image, long a0,
+                                         long b0, const int CI, const int R) {
+    const long h = s->height, wd = s->width;
     GK_UNROLL for (int r = 0; r < R; r++)
         GK_UNROLL for (int py = 0; py < 2; py++) {
             const long y = 2 * (a0 + r) + py;
@@ -165,6 +155,81 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
         }
 }
 
+/* AVX-512, any geometry: every map vector a masked load. */
+GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *map, const float *w, const float *bias,
+                                         float *image, long a0, long b0, const int CI, const int R, const float *pf,
+                                         long pf_lines) {
+    const long mh = s->map_height, mw = s->map_width, plane = mh * mw;
+    acc512 acc;
+    zero512(acc, CI, R);
+    /* Lanes whose map column b + dx lies in the map; map rows a0 - 1 + q likewise. Masked lanes
+       read nothing (and never fault), so a row outside the map points at row 0. */
+    __mmask16 masks[BLOCK_ROWS + 2][3];
+    long rows[BLOCK_ROWS + 2];
+    for (int q = 0; q < R + 2; q++) {
+        const long y = a0 - 1 + q;
+        const int in = y >= 0 && y < mh;
+        rows[q] = in ? y : 0;
+        for (int dx = -1; dx <= 1; dx++) masks[q][dx + 1] = (__mmask16)(in ? inside_bits(b0 + dx, mw, 16) : 0);
+    }
+    const long pf_step = (pf_lines + s->maps - 1) / s->maps;
+    for (long c = 0; c < s->maps; c++) {
+        const float *mc = map + c * plane, *wc = w + c * CI * 16;
+        prefetch_lines(pf, c * pf_step, pf_step, pf_lines);
+        GK_UNROLL for (int q = 0; q < R + 2; q++)
+            GK_UNROLL for (int dx = -1; dx <= 1; dx++)
+                take512(acc, _mm512_maskz_loadu_ps(masks[q][dx + 1], mc + rows[q] * mw + b0 + dx), wc, q, dx, CI, R);
+    }
+    store512(acc, s, bias, image, a0, b0, CI, R);
+}
+
+/* AVX-512 when the phase grid is the map ((height + 1) / 2 = map_height, and columns alike, as
+   for every DCGAN layer), a block whose first (TOP) or last (BOTTOM) map row q lies outside the
+   map takes zeros there (no load). The inner vectors (dx = 0) are plain loads, whose lanes past
+   the row's end only reach outputs past the image's (never stored); the edge columns (dx = -1,
+   1) keep a mask, two in registers, and the map's last row all three, so no load passes the
+   map's end. On Zen 5 the masked loads of block512 (18 per map channel of a 4-row block, their
+   masks spilled and reloaded) held DCGAN-28's 1-channel layers to about 66% of the FMA rate:
+   one thread, 32 samples, C driver at -O2, interleaved runs (3 Dec), the 128-map layer 0.160-
+   0.164 -> 0.126-0.127 ms and the 64-map one 0.085 -> 0.066 ms; all 18 loads plain (wrong at the
+   edges, timed only) gave 0.134-0.143, all masked by one mask in a register 0.164. */
+GK_INLINE GK_TARGET_AVX512 void block512_edges(const gk_thin_shape *s, const float *map, const float *w,
+                                               const float *bias, float *image, long a0, long b0, const int CI,
+                                               const int R, const int TOP, const int BOTTOM, const float *pf,
+                                               long pf_lines) {
+    const long mh = s->map_height, mw = s->map_width, plane = mh * mw;
+    acc512 acc;
+    zero512(acc, CI, R);
+    const __mmask16 left = (__mmask16)inside_bits(b0 - 1, mw, 16), right = (__mmask16)inside_bits(b0 + 1, mw, 16),
+                    middle = (__mmask16)inside_bits(b0, mw, 16);
+    const long pf_step = (pf_lines + s->maps - 1) / s->maps;
+    for (long c = 0; c < s->maps; c++) {
+        const float *mc = map + c * plane, *wc = w + c * CI * 16;
+        prefetch_lines(pf, c * pf_step, pf_step, pf_lines);
+        GK_UNROLL for (int q = 0; q < R + 2; q++) {
+            const float *row = mc + (a0 - 1 + q) * mw + b0;
+            const int outside = (TOP && q == 0) || (BOTTOM && q == R + 1), last = BOTTOM && q == R;
+            const __m512 zero = _mm512_setzero_ps();
+            take512(acc, outside ? zero : _mm512_maskz_loadu_ps(left, row - 1), wc, q, -1, CI, R);
+            take512(acc, outside ? zero : last ? _mm512_maskz_loadu_ps(middle, row) : _mm512_loadu_ps(row), wc, q, 0, CI, R);
+            take512(acc, outside ? zero : _mm512_maskz_loadu_ps(right, row + 1), wc, q, 1, CI, R);
+        }
+    }
+    store512(acc, s, bias, image, a0, b0, CI, R);
+}
+
+/* block512_edges with TOP and BOTTOM constants, so that each of the four versions is unrolled
+   without tests. */
+GK_INLINE GK_TARGET_AVX512 void block512_regular(const gk_thin_shape *s, const float *map, const float *w,
+                                                 const float *bias, float *image, long a0, long b0, const int CI,
+                                                 const int R, const float *pf, long pf_lines) {
+    const int top = a0 == 0, bottom = a0 + R == s->map_height;
+    if (top && bottom) block512_edges(s, map, w, bias, image, a0, b0, CI, R, 1, 1, pf, pf_lines);
+    else if (top) block512_edges(s, map, w, bias, image, a0, b0, CI, R, 1, 0, pf, pf_lines);
+    else if (bottom) block512_edges(s, map, w, bias, image, a0, b0, CI, R, 0, 1, pf, pf_lines);
+    else block512_edges(s, map, w, bias, image, a0, b0, CI, R, 0, 0, pf, pf_lines);
+}
+
 /* AVX-512 blocks: 1 channel 4 rows (16 accumulators), 2 or 3 channels 2 rows (16 or 24). On
    Zen 5's two full-width FMA pipes 8 or 12 accumulators left the chains waiting. One thread, 32
    samples, C driver built at -O2, best of 4 runs (3 Dec): DCGAN-28's 64-map layer 2 -> 4 rows
@@ -172,6 +237,14 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
    3 rows spilled. */
 static GK_TARGET_AVX512 void thin_transposed_avx512(const gk_thin_shape *s, long samples, const float *map,
                                                     const float *w, const float *bias, float *image) {
+    if ((s->height + 1) / 2 == s->map_height && (s->width + 1) / 2 == s->map_width) {
+        switch (s->channels) {
+        case 1: THIN_TRANSPOSED_WALK(block512_regular, 16, 1, 4) break;
+        case 2: THIN_TRANSPOSED_WALK(block512_regular, 16, 2, 2) break;
+        default: THIN_TRANSPOSED_WALK(block512_regular, 16, 3, 2) break;
+        }
+        return;
+    }
     switch (s->channels) {
     case 1: THIN_TRANSPOSED_WALK(block512, 16, 1, 4) break;
     case 2: THIN_TRANSPOSED_WALK(block512, 16, 2, 2) break;
