@@ -187,11 +187,15 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
    for every DCGAN layer), a block whose first (TOP) or last (BOTTOM) map row q lies outside the
    map takes zeros there (no load). The inner vectors (dx = 0) are plain loads, whose lanes past
    the row's end only reach outputs past the image's (never stored); the edge columns (dx = -1,
-   1) keep a mask, two in registers, and the map's last row all three, so no load passes the
-   map's end. On Zen 5 the masked loads of block512 (18 per map channel of a 4-row block, their
-   masks spilled and reloaded) held DCGAN-28's 1-channel layers to about 66% of the FMA rate:
-   one thread, 32 samples, C driver at -O2, interleaved runs (3 Dec), the 128-map layer 0.160-
-   0.164 -> 0.126-0.127 ms and the 64-map one 0.085 -> 0.066 ms; all 18 loads plain (wrong at the
+   1) keep a mask, two in registers. A vector passes a row's end by at most 16 - map_width floats
+   on maps narrower than 16, by fewer than 16 on wider ones: within the next row for maps 8 or
+   more wide (narrower ones take block512). So only the map's last row (row R of a BOTTOM block,
+   or row R + 1 of the block above a one-row block) masks its inner vector too, and no load
+   passes the map's end.
+   On Zen 5 the masked loads of block512 (18 per map channel of a 4-row block, their masks
+   spilled and reloaded) held DCGAN-28's 1-channel layers to about 66% of the FMA rate: one
+   thread, 32 samples, C driver at -O2, interleaved runs (3 Dec), the 128-map layer 0.160-0.164
+   -> 0.126-0.127 ms and the 64-map one 0.085 -> 0.066 ms; all 18 loads plain (wrong at the
    edges, timed only) gave 0.134-0.143, all masked by one mask in a register 0.164. */
 GK_INLINE GK_TARGET_AVX512 void block512_edges(const gk_thin_shape *s, const float *map, const float *w,
                                                const float *bias, float *image, long a0, long b0, const int CI,
@@ -202,16 +206,23 @@ GK_INLINE GK_TARGET_AVX512 void block512_edges(const gk_thin_shape *s, const flo
     zero512(acc, CI, R);
     const __mmask16 left = (__mmask16)inside_bits(b0 - 1, mw, 16), right = (__mmask16)inside_bits(b0 + 1, mw, 16),
                     middle = (__mmask16)inside_bits(b0, mw, 16);
+    /* Row R + 1 is the map's last when the block below has one row: its inner vector is masked
+       then (a mask of every lane otherwise). */
+    const __mmask16 below = a0 + R + 1 == mh ? middle : (__mmask16)0xFFFF;
     const long pf_step = (pf_lines + s->maps - 1) / s->maps;
     for (long c = 0; c < s->maps; c++) {
         const float *mc = map + c * plane, *wc = w + c * CI * 16;
         prefetch_lines(pf, c * pf_step, pf_step, pf_lines);
         GK_UNROLL for (int q = 0; q < R + 2; q++) {
             const float *row = mc + (a0 - 1 + q) * mw + b0;
-            const int outside = (TOP && q == 0) || (BOTTOM && q == R + 1), last = BOTTOM && q == R;
+            const int outside = (TOP && q == 0) || (BOTTOM && q == R + 1);
             const __m512 zero = _mm512_setzero_ps();
             take512(acc, outside ? zero : _mm512_maskz_loadu_ps(left, row - 1), wc, q, -1, CI, R);
-            take512(acc, outside ? zero : last ? _mm512_maskz_loadu_ps(middle, row) : _mm512_loadu_ps(row), wc, q, 0, CI, R);
+            take512(acc, outside                ? zero
+                         : BOTTOM && q == R ? _mm512_maskz_loadu_ps(middle, row)
+                         : q == R + 1       ? _mm512_maskz_loadu_ps(below, row)
+                                            : _mm512_loadu_ps(row),
+                    wc, q, 0, CI, R);
             take512(acc, outside ? zero : _mm512_maskz_loadu_ps(right, row + 1), wc, q, 1, CI, R);
         }
     }
@@ -237,7 +248,7 @@ GK_INLINE GK_TARGET_AVX512 void block512_regular(const gk_thin_shape *s, const f
    3 rows spilled. */
 static GK_TARGET_AVX512 void thin_transposed_avx512(const gk_thin_shape *s, long samples, const float *map,
                                                     const float *w, const float *bias, float *image) {
-    if ((s->height + 1) / 2 == s->map_height && (s->width + 1) / 2 == s->map_width) {
+    if ((s->height + 1) / 2 == s->map_height && (s->width + 1) / 2 == s->map_width && s->map_width >= 8) {
         switch (s->channels) {
         case 1: THIN_TRANSPOSED_WALK(block512_regular, 16, 1, 4) break;
         case 2: THIN_TRANSPOSED_WALK(block512_regular, 16, 2, 2) break;
