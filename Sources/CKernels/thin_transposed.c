@@ -107,6 +107,23 @@ GK_INLINE void prefetch_lines(const float *from, long first, long count, long li
     for (long l = first; l < first + count && l < lines; l++) _mm_prefetch((const char *)(from + 16 * l), _MM_HINT_T1);
 }
 
+/* Map row q at column offset dx, as the vector MV of map channel WC's weights, added into every
+   accumulator of ACC (R grid rows x 2 x 2 phases x CI image channels) whose phase takes it; FMA and
+   BROADCAST (a weight's address to a vector) of one vector width. */
+#define TAKE_MAP_VECTOR(ACC, MV, WC, Q, DX, CI, R, FMA, BROADCAST)                                   \
+    GK_UNROLL for (int r = 0; r < (R); r++) {                                                        \
+        const int dy = (Q) - 1 - r;                                                                  \
+        GK_UNROLL for (int py = 0; py < 2; py++) {                                                   \
+            if (!takes(py, dy)) continue;                                                            \
+            GK_UNROLL for (int px = 0; px < 2; px++) {                                               \
+                if (!takes(px, (DX))) continue;                                                      \
+                GK_UNROLL for (int ci = 0; ci < (CI); ci++)                                          \
+                    ACC[r][py][px][ci] = FMA(BROADCAST((WC) + ci * 16 + tap(py, dy) * 4 + tap(px, (DX))), (MV), \
+                                             ACC[r][py][px][ci]);                                   \
+            }                                                                                        \
+        }                                                                                            \
+    }
+
 /* AVX-512 block pieces: the accumulators of R grid rows x 16 grid columns for every phase and
    image channel, zeroed; map row q (a0 - 1 + q) at column offset dx, as the vector mv of map
    channel wc's weights, added into every accumulator that takes it; the block's outputs stored. */
@@ -119,20 +136,11 @@ GK_INLINE GK_TARGET_AVX512 void zero512(acc512 acc, const int CI, const int R) {
                 GK_UNROLL for (int ci = 0; ci < CI; ci++) acc[r][py][px][ci] = _mm512_setzero_ps();
 }
 
+GK_INLINE GK_TARGET_AVX512 __m512 broadcast512(const float *x) { return _mm512_set1_ps(*x); }
+
 GK_INLINE GK_TARGET_AVX512 void take512(acc512 acc, __m512 mv, const float *wc, const int q, const int dx, const int CI,
                                         const int R) {
-    GK_UNROLL for (int r = 0; r < R; r++) {
-        const int dy = q - 1 - r;
-        GK_UNROLL for (int py = 0; py < 2; py++) {
-            if (!takes(py, dy)) continue;
-            GK_UNROLL for (int px = 0; px < 2; px++) {
-                if (!takes(px, dx)) continue;
-                GK_UNROLL for (int ci = 0; ci < CI; ci++)
-                    acc[r][py][px][ci] = _mm512_fmadd_ps(_mm512_set1_ps(wc[ci * 16 + tap(py, dy) * 4 + tap(px, dx)]), mv,
-                                                         acc[r][py][px][ci]);
-            }
-        }
-    }
+    TAKE_MAP_VECTOR(acc, mv, wc, q, dx, CI, R, _mm512_fmadd_ps, broadcast512)
 }
 
 /* Image columns 2b + px: the two column phases interleaved, 32 outputs per vector of b. */
@@ -295,19 +303,7 @@ GK_INLINE GK_TARGET_AVX2 void block256(const gk_thin_shape *s, const float *map,
         GK_UNROLL for (int q = 0; q < R + 2; q++)
             GK_UNROLL for (int dx = -1; dx <= 1; dx++) {
                 const __m256 mv = _mm256_maskload_ps(mc + rows[q] * mw + b0 + dx, masks[q][dx + 1]);
-                GK_UNROLL for (int r = 0; r < R; r++) {
-                    const int dy = q - 1 - r;
-                    GK_UNROLL for (int py = 0; py < 2; py++) {
-                        if (!takes(py, dy)) continue;
-                        GK_UNROLL for (int px = 0; px < 2; px++) {
-                            if (!takes(px, dx)) continue;
-                            GK_UNROLL for (int ci = 0; ci < CI; ci++) {
-                                const __m256 wv = _mm256_broadcast_ss(wc + ci * 16 + tap(py, dy) * 4 + tap(px, dx));
-                                acc[r][py][px][ci] = _mm256_fmadd_ps(wv, mv, acc[r][py][px][ci]);
-                            }
-                        }
-                    }
-                }
+                TAKE_MAP_VECTOR(acc, mv, wc, q, dx, CI, R, _mm256_fmadd_ps, _mm256_broadcast_ss)
             }
     }
     for (int r = 0; r < R; r++)
