@@ -125,8 +125,7 @@ GK_INLINE void prefetch_lines(const float *from, long first, long count, long li
     }
 
 /* AVX-512 block pieces: the accumulators of R grid rows x 16 grid columns for every phase and
-   image channel, zeroed; map row q (a0 - 1 + q) at column offset dx, as the vector mv of map
-   channel wc's weights, added into every accumulator that takes it; the block's outputs stored. */
+   image channel, zeroed; a map vector added (TAKE_MAP_VECTOR); the block's outputs stored. */
 typedef __m512 acc512[BLOCK_ROWS][2][2][BLOCK_CHANNELS];
 
 GK_INLINE GK_TARGET_AVX512 void zero512(acc512 acc, const int CI, const int R) {
