@@ -202,8 +202,9 @@ GK_INLINE GK_TARGET_AVX512 void block512(const gk_thin_shape *s, const float *ma
    On Zen 5 the masked loads of block512 (18 per map channel of a 4-row block, their masks
    spilled and reloaded) held DCGAN-28's 1-channel layers to about 66% of the FMA rate: one
    thread, 32 samples, C driver at -O2, interleaved runs (3 Dec), the 128-map layer 0.160-0.164
-   -> 0.126-0.127 ms and the 64-map one 0.085 -> 0.066 ms; all 18 loads plain (wrong at the
-   edges, timed only) gave 0.134-0.143, all masked by one mask in a register 0.164. */
+   -> 0.126-0.127 ms and the 64-map one 0.085 -> 0.066 ms (0.140 and 0.068 with the last row's
+   masks); all 18 loads plain (wrong at the edges, timed only) gave 0.130-0.144, all masked by
+   one mask in a register 0.164-0.170. */
 GK_INLINE GK_TARGET_AVX512 void block512_edges(const gk_thin_shape *s, const float *map, const float *w,
                                                const float *bias, float *image, long a0, long b0, const int CI,
                                                const int R, const int TOP, const int BOTTOM, const float *pf,
