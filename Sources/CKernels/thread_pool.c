@@ -10,6 +10,7 @@
    runs an iteration never changes a result: iterations write disjoint outputs. */
 #include "CKernels.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -40,6 +41,17 @@ static void relax(void) {
 #endif
 }
 
+/* One turn of a wait loop: a pause, and every 256th turn the rest of the time slice to any other
+   thread runnable on this core (a syscall that returns at once when there is none, a few
+   microseconds of spinning apart). A waiter that only spins keeps the core from the thread it
+   waits for whenever the scheduler has put both on one core, or from another process's thread.
+   A DCGAN-28 training step (`gan bench --model dcgan28`) beside one busy-looping process, three
+   runs each: 0.129-0.141 s spinning, 0.117-0.122 s yielding; alone, the same within noise. */
+static void wait_turn(unsigned turn) {
+    relax();
+    if ((turn & 255) == 255) sched_yield();
+}
+
 static long nanoseconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -63,7 +75,7 @@ static long next_generation(long seen) {
         const long g = atomic_load(&pool.generation);
         if (g != seen) return g;
         if ((spins & 255) == 255 && nanoseconds() - start > SPIN_NANOSECONDS) break;
-        relax();
+        wait_turn((unsigned)spins);
     }
     pthread_mutex_lock(&pool.sleep_lock);
     atomic_fetch_add(&pool.sleepers, 1);
@@ -110,9 +122,9 @@ int gk_pool_run(long iterations, int helpers, gk_pool_task task, void *context) 
         pthread_mutex_unlock(&pool.sleep_lock);
     }
     work_on(&j);
-    while (atomic_load(&j.finished) < iterations) relax();
+    for (unsigned turn = 0; atomic_load(&j.finished) < iterations; turn++) wait_turn(turn);
     atomic_store(&pool.current, NULL);
-    while (atomic_load(&pool.active) > 0) relax();
+    for (unsigned turn = 0; atomic_load(&pool.active) > 0; turn++) wait_turn(turn);
     pthread_mutex_unlock(&pool.busy);
     return 0;
 }

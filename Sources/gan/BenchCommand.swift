@@ -40,8 +40,9 @@ struct BenchCommand: ParsableCommand {
                     let prefixes = layers.map { $0.split(separator: ",").map(String.init) }
                     for r in try KernelBench.all(batch: batch ?? 64, repeats: 5, layers: prefixes, splitBackward: splitBackward,
                                                       rounds: rounds) {
-                        var line: [String: Any] = ["model": "kernels", "name": r.name, "shape": r.shape, "median_s": r.seconds,
-                                                   "gflops": (r.gflops * 10).rounded() / 10]
+                        var line: [String: Any] = ["model": "kernels", "name": r.name, "shape": r.shape, "median_s": r.seconds]
+                        if let rate = r.gigabytesPerSecond { line["gb_per_s"] = (rate * 10).rounded() / 10 }
+                        else { line["gflops"] = (r.gflops * 10).rounded() / 10 }
                         if let share = r.sgemmShare { line["sgemm_share"] = (share * 1000).rounded() / 1000 }
                         if let share = r.sgemmMedianShare { line["sgemm_median_share"] = (share * 1000).rounded() / 1000 }
                         if let times = r.roundSeconds { line["round_median_s"] = times }

@@ -301,19 +301,37 @@ final class ConvTests: XCTestCase {
     }
 
     func testBenchmarkLayerFilter() throws {
-        // Only the named layers (each after its sgemm reference), and a prefix matching none is an error.
+        // Only the named layers (each after its memory copy and sgemm reference), and a prefix
+        // matching none is an error.
         let records = try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan64.G.convT5"])
         XCTAssertEqual(records.map(\.name).filter { !$0.hasSuffix("gemm_path") },
-                       ["sgemm", "dcgan64.G.convT5.forward", "dcgan64.G.convT5.backward"])
+                       ["copy", "sgemm", "dcgan64.G.convT5.forward", "dcgan64.G.convT5.backward"])
         // Two layers, two sgemm cases: each layer's median share is against the two rates' mean.
         let two = try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan28.D.conv1", "dcgan64.G.convT1"])
         let rates = two.filter { $0.name == "sgemm" }.map(\.gflops)
         XCTAssertEqual(rates.count, 2)
-        for r in two where r.name != "sgemm" {
+        XCTAssertEqual(two.filter { $0.name == "copy" }.count, 2)
+        for r in two where r.name != "sgemm" && r.name != "copy" {
             XCTAssertEqual(try XCTUnwrap(r.sgemmMedianShare), r.gflops / ((rates[0] + rates[1]) / 2), accuracy: 1e-12)
         }
         XCTAssertThrowsError(try KernelBench.all(batch: 2, repeats: 1, layers: ["dcgan99"])) { error in
             XCTAssertTrue("\(error)".contains("dcgan99"), "\(error)")
+        }
+    }
+
+    func testBenchmarkCopyMovesItsBytes() throws {
+        // The memory case: bytes read plus written per second, on any size and thread count.
+        for threads in [1, 2] {
+            let saved = BLASInfo.threads
+            BLASInfo.setThreads(threads)
+            defer { BLASInfo.setThreads(saved) }
+            let src = RandomGenerator(seed: 5).uniform([1001]), dst = Tensor(zeros: [1001])
+            let r = KernelBench.timedCopy(src, into: dst, repeats: 3)
+            XCTAssertEqual(dst.scalars, src.scalars)
+            XCTAssertEqual(r.name, "copy")
+            XCTAssertGreaterThan(r.seconds, 0)
+            XCTAssertEqual(try XCTUnwrap(r.gigabytesPerSecond) * r.seconds * 1e9, 2 * 4 * 1001, accuracy: 1e-6)
+            XCTAssertEqual(r.gflops, 0)
         }
     }
 
@@ -329,7 +347,11 @@ final class ConvTests: XCTestCase {
             XCTAssertEqual(times.count, 3, r.name)
             XCTAssertEqual(r.seconds, times.sorted()[1], r.name)
             XCTAssertEqual(r.gflops * r.seconds, single.gflops * single.seconds, accuracy: 1e-9 * single.gflops * single.seconds, r.name)
-            if r.name == "sgemm" { reference = r.gflops } else {
+            if r.name == "copy" {
+                // The bytes moved, at the median time: both tensors of 2^24 floats.
+                XCTAssertEqual(try XCTUnwrap(r.gigabytesPerSecond) * r.seconds * 1e9, 2 * 4 * Double(1 << 24), accuracy: 1, r.name)
+                XCTAssertNil(r.sgemmShare)
+            } else if r.name == "sgemm" { reference = r.gflops } else {
                 XCTAssertEqual(try XCTUnwrap(r.sgemmShare, r.name), r.gflops / reference, accuracy: 1e-12, r.name)
             }
         }

@@ -13,6 +13,8 @@ public struct BenchRecord: Codable, Sendable, Equatable {
     public var sgemmMedianShare: Double?
     /// With several rounds (`KernelBench.all`), each round's median; `seconds` is their median.
     public var roundSeconds: [Double]?
+    /// Bytes read and written per second, in GB/s (the memory `copy` case only).
+    public var gigabytesPerSecond: Double?
 
     public init(name: String, shape: String, seconds: Double, gflops: Double, sgemmShare: Double? = nil) {
         self.name = name
@@ -89,7 +91,10 @@ public enum KernelBench {
 
     /// Every benchmark: forward and backward of each DCGAN-28 and DCGAN-64 layer, each preceded by
     /// sgemm so its share of the sgemm rate compares two rates of the same few seconds (the load
-    /// of a shared machine changes within a run). Thin layers, and layers with an implicit-GEMM
+    /// of a shared machine changes within a run), and before that by a memory `copy`: the thin
+    /// layers stream their 64-channel side through L3 and memory, which other tenants of a shared
+    /// machine load without slowing sgemm alike (3 Dec: sgemm 15% below a quiet run, the thin
+    /// layers 40-56%). Thin layers, and layers with an implicit-GEMM
     /// product, are timed on those kernels and again on the im2col + gemm path (names ending
     /// ".gemm_path"), so the two compare in the same run; layers whose forward puts the samples
     /// on the lanes (`ConvLayout.hasSamplesOnLanes`) also without them (".nchw_form").
@@ -130,6 +135,7 @@ public enum KernelBench {
                               samplesOnLanes: Bool?) throws -> [BenchRecord] {
         var records: [BenchRecord] = []
         for c in cases {
+            records.append(copy(repeats: repeats))
             let reference = sgemm(size: 1024, repeats: repeats)
             records.append(reference)
             // OpenBLAS's threads spin for a while after a product before they sleep, taking a
@@ -165,6 +171,7 @@ public enum KernelBench {
             r.seconds = median(times)
             r.roundSeconds = times
             r.gflops = r.seconds > 0 ? first[i].gflops * first[i].seconds / r.seconds : 0
+            r.gigabytesPerSecond = first[i].gigabytesPerSecond.map { r.seconds > 0 ? $0 * first[i].seconds / r.seconds : 0 }
             if r.name == "sgemm" { reference = r.gflops }
             if r.sgemmShare != nil { r.sgemmShare = reference > 0 ? r.gflops / reference : nil }
             return r
@@ -180,6 +187,31 @@ public enum KernelBench {
         }
         return record("sgemm", "[\(n),\(n)]x[\(n),\(n)]", seconds, flops: 2 * Double(n) * Double(n) * Double(n))
     }
+
+    /// dst = src for `floats` floats each way (64 MB by default, twice the 32 MB L3 of the machines
+    /// measured), split over the BLAS threads: the memory bandwidth the moment it runs, as bytes read
+    /// plus bytes written per second. The buffers are made once per process and kept.
+    public static func copy(floats: Int = copyFloats, repeats: Int = 5) -> BenchRecord {
+        let (src, dst) = floats == copyFloats ? copyBuffers : (Tensor(zeros: [floats]), Tensor(zeros: [floats]))
+        return timedCopy(src, into: dst, repeats: repeats)
+    }
+
+    /// `copy` between given tensors of one size.
+    static func timedCopy(_ src: Tensor, into dst: Tensor, repeats: Int) -> BenchRecord {
+        let floats = src.count, workers = Swift.max(1, Swift.min(BLASInfo.threads, floats))
+        let seconds = medianSeconds(repeats: repeats) {
+            Parallel.forWorkers(workers) { worker in
+                let start = floats * worker / workers, end = floats * (worker + 1) / workers
+                (dst.data + start).update(from: src.data + start, count: end - start)
+            }
+        }
+        var r = BenchRecord(name: "copy", shape: "[\(floats)] -> [\(floats)] floats", seconds: seconds, gflops: 0)
+        r.gigabytesPerSecond = seconds > 0 ? 2 * Double(floats * MemoryLayout<Float>.size) / seconds / 1e9 : 0
+        return r
+    }
+
+    public static let copyFloats = 1 << 24
+    private static let copyBuffers = (Tensor(zeros: [copyFloats]), Tensor(zeros: [copyFloats]))
 
     /// Forward, then backward (input gradient plus weight gradient, the two gemm-heavy parts of a
     /// training step) of one layer, timed on exactly the calls the ops make; with `splitBackward`
