@@ -93,8 +93,8 @@ public enum KernelBench {
     /// sgemm so its share of the sgemm rate compares two rates of the same few seconds (the load
     /// of a shared machine changes within a run), and before that by a memory `copy`: the thin
     /// layers stream their 64-channel side through L3 and memory, which other tenants of a shared
-    /// machine load without slowing sgemm alike (3 Dec: sgemm 15% below a quiet run, the thin
-    /// layers 40-56%). Thin layers, and layers with an implicit-GEMM
+    /// machine load without slowing sgemm alike (3 Dec: sgemm 5-15% below a quiet run of the same
+    /// binary, the thin layers 22-76%). Thin layers, and layers with an implicit-GEMM
     /// product, are timed on those kernels and again on the im2col + gemm path (names ending
     /// ".gemm_path"), so the two compare in the same run; layers whose forward puts the samples
     /// on the lanes (`ConvLayout.hasSamplesOnLanes`) also without them (".nchw_form").
