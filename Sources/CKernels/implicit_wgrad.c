@@ -15,50 +15,21 @@ long gk_conv_weight_gradient_work_size(const gk_conv_shape *s, long rows) {
     return padded_maps(s) * KC + (long)KC * NR + padded_maps(s) * panels * NR;
 }
 
-/* ap[(b * kc + q) * MR + r] = gy[n, b * MR + r, pos] for position p0 + q = n * area + pos, 0 for
-   the padded maps. */
-static void pack_map(const gk_conv_shape *s, const float *map, long p0, long kc, float *ap) {
-    const long area = s->map_height * s->map_width, blocks = padded_maps(s) / MR;
-    for (long b = 0; b < blocks; b++)
-        for (long r = 0; r < MR; r++) {
-            const long o = b * MR + r;
-            float *to = ap + b * kc * MR + r;
-            if (o >= s->maps) {
-                for (long q = 0; q < kc; q++) to[q * MR] = 0;
-                continue;
-            }
-            /* Position p0 + q walks sample by sample: with a division per element this copy was
-               three quarters of the function's profile samples (3 Dec). */
-            long n = p0 / area, pos = p0 % area;
-            const float *from = map + (n * s->maps + o) * area;
-            for (long q = 0; q < kc; q++) {
-                to[q * MR] = from[pos];
-                if (++pos == area) {
-                    pos = 0;
-                    from += s->maps * area;
-                }
-            }
-        }
-}
-
 #if GK_X86
-/* pack_map for MR = 8 by 8 x 8 transposes: eight maps' next 8 positions (one sample's, consecutive
-   floats) as eight rows in, the 8 positions' rows of MR out, contiguous. The scalar copy, one
-   strided store per float, was about a tenth of the weight gradient of DCGAN-64's D.conv2 (one
-   thread, half its columns: 10.5-10.7 ms with the map packed only once, wrong, against
-   11.8-12.2). A pure copy: the same packed floats. */
-GK_INLINE GK_TARGET_AVX2 void transpose8(const float *const rows[8], float *to) {
-    __m256 r[8], t[8];
-    for (int i = 0; i < 8; i++) r[i] = rows[i] ? _mm256_loadu_ps(rows[i]) : _mm256_setzero_ps();
+/* 8 maps' next 8 positions (rows[r], consecutive floats; NULL for a padded map, read as 0) as 8
+   rows of MR = 8 at `to`, by an 8 x 8 transpose in registers. */
+GK_INLINE GK_TARGET_AVX2 void transpose8(const float *const rows[8], long t, float *to) {
+    __m256 r[8], u[8];
+    for (int i = 0; i < 8; i++) r[i] = rows[i] ? _mm256_loadu_ps(rows[i] + t) : _mm256_setzero_ps();
     for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+        u[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        u[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
     }
     for (int i = 0; i < 8; i += 4) {
-        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+        r[i] = _mm256_shuffle_ps(u[i], u[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 1] = _mm256_shuffle_ps(u[i], u[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[i + 2] = _mm256_shuffle_ps(u[i + 1], u[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 3] = _mm256_shuffle_ps(u[i + 1], u[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
     }
     for (int i = 0; i < 4; i++) {
         _mm256_storeu_ps(to + 8 * i, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
@@ -66,22 +37,34 @@ GK_INLINE GK_TARGET_AVX2 void transpose8(const float *const rows[8], float *to) 
     }
 }
 
-static GK_TARGET_AVX2 void pack_map_avx2(const gk_conv_shape *s, const float *map, long p0, long kc, float *ap) {
+/* The first positions of a run, 8 at a time; returns how many. */
+static GK_TARGET_AVX2 long pack_run_avx2(const float *const rows[MR], long run, float *to) {
+    long t = 0;
+    for (; t + 8 <= run; t += 8) transpose8(rows, t, to + t * MR);
+    return t;
+}
+#endif
+
+/* ap[(b * kc + q) * MR + r] = gy[n, b * MR + r, pos] for position p0 + q = n * area + pos, 0 for
+   the padded maps. Positions are taken in runs within one sample (a division per element was
+   three quarters of the function's profile samples, 3 Dec); with `vector` (MR = 8) a run goes
+   by 8 x 8 transposes, its tail one float at a time. The strided scalar copy of every float was
+   about a tenth of the weight gradient of DCGAN-64's D.conv2 (one thread, half its columns:
+   10.5-10.7 ms with the map packed only once, wrong, against 11.8-12.2). */
+static void pack_map(const gk_conv_shape *s, const float *map, long p0, long kc, float *ap, int vector) {
     const long area = s->map_height * s->map_width, blocks = padded_maps(s) / MR;
     for (long b = 0; b < blocks; b++) {
         float *to = ap + b * kc * MR;
-        long n = p0 / area, pos = p0 % area, q = 0;
-        while (q < kc) {
+        long n = p0 / area, pos = p0 % area;
+        for (long q = 0; q < kc;) {
             const long run = kc - q < area - pos ? kc - q : area - pos;
             const float *rows[MR];
             for (long r = 0; r < MR; r++)
                 rows[r] = b * MR + r < s->maps ? map + (n * s->maps + b * MR + r) * area + pos : NULL;
             long t = 0;
-            for (; t + 8 <= run; t += 8) {
-                const float *at[MR];
-                for (long r = 0; r < MR; r++) at[r] = rows[r] ? rows[r] + t : NULL;
-                transpose8(at, to + (q + t) * MR);
-            }
+#if GK_X86
+            if (vector) t = pack_run_avx2(rows, run, to + q * MR);
+#endif
             for (; t < run; t++)
                 for (long r = 0; r < MR; r++) to[(q + t) * MR + r] = rows[r] ? rows[r][t] : 0.0f;
             q += run;
@@ -93,7 +76,6 @@ static GK_TARGET_AVX2 void pack_map_avx2(const gk_conv_shape *s, const float *ma
         }
     }
 }
-#endif
 
 /* The taps of one panel: column c (row kk0 + c of X) reads image[source + offset[c]] when its
    kernel row and column fall inside the image; columns past `count` read 0. For each map position
@@ -189,11 +171,7 @@ int gk_conv_weight_gradient(const gk_conv_shape *s, long samples, const float *i
     if (positions == 0) memset(cw, 0, sizeof(float) * (size_t)(blocks * MR * ldc));
     for (long p0 = 0; p0 < positions; p0 += KC) {
         const long kc = positions - p0 < KC ? positions - p0 : KC;
-#if GK_X86
-        if (level >= GK_LEVEL_AVX2 && MR == 8) pack_map_avx2(s, map, p0, kc, ap);
-        else
-#endif
-            pack_map(s, map, p0, kc, ap);
+        pack_map(s, map, p0, kc, ap, level >= GK_LEVEL_AVX2 && MR == 8);
         locate_positions(s, p0, kc, at);
         for (long p = 0; p < panels; p++) {
             panel_taps pt;
